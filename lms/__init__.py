@@ -1,0 +1,79 @@
+"""CareLMS: training and certification for elderly-care workers.
+
+``create_app`` only wires things together: configuration, extensions,
+blueprints, CLI commands, request hooks and error pages.
+"""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import CONFIGS
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the application. ``config_name`` is 'default', 'testing' or
+    'production' (default: ``LMS_CONFIG`` or 'default')."""
+    app = Flask(__name__, instance_path=os.environ.get("LMS_INSTANCE_PATH") or None,
+                instance_relative_config=True)
+    app.config.from_object(CONFIGS[config_name or os.environ.get("LMS_CONFIG", "default")])
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'carelms.db'}"
+
+    from lms.core.secrets import ensure_instance_secrets
+
+    ensure_instance_secrets(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from lms.core.errors import register_error_pages
+    from lms.core.templating import register_template_helpers
+
+    register_error_pages(app)
+    register_template_helpers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from lms.auth.session import init_login
+    from lms.core.access import refuse_undeclared_views
+    from lms.core.database import configure_sqlite
+    from lms.core.preferences import current_language
+    from lms.extensions import babel, csrf, db, limiter, migrate
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, render_as_batch=True, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=current_language)
+    limiter.init_app(app)
+    init_login(app)
+    app.before_request(refuse_undeclared_views)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from lms.auth.admin_views import bp as admin_bp
+    from lms.auth.views import bp as auth_bp
+    from lms.core.views import bp as core_bp
+    from lms.people.views import bp as people_bp
+    from lms.regions.views import bp as regions_bp
+
+    for blueprint in (core_bp, auth_bp, admin_bp, regions_bp, people_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from lms.auth.cli import users_cli
+    from lms.core.cli import audit_cli
+    from lms.demo import demo_cli
+    from lms.regions.cli import regions_cli
+
+    for group in (users_cli, audit_cli, regions_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""Accounts, roles and scopes, sign-in, password policy, TOTP, national-ID rules."""

@@ -1,0 +1,2 @@
+"""Shared building blocks: database helpers, access control, audit log, crypto,
+preferences and pagination. ``core`` imports no feature package."""

@@ -1,0 +1,30 @@
+"""Engine set-up that the ORM does not do by itself."""
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """WAL, a busy timeout and foreign keys for every SQLite connection.
+
+    WAL lets readers go on while one writer writes; the busy timeout makes a
+    second writer wait instead of failing at once. The driver's own transaction
+    handling is switched off and replaced by explicit BEGIN so that SAVEPOINTs
+    work (the SQLAlchemy pysqlite recipe); the tests rely on that.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")

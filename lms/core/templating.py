@@ -1,0 +1,52 @@
+"""What every template can use: masking filters, preferences, navigation."""
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from lms.core.access import Role
+from lms.core.masking import mask_name, mask_phone
+from lms.core.preferences import current_language, is_elder_mode
+
+ROLE_LABELS = {
+    Role.TRAINEE: _l("Trainee"),
+    Role.INSTITUTION_STAFF: _l("Institution staff"),
+    Role.EXAMINER: _l("Examiner"),
+    Role.CIVIL_AFFAIRS: _l("Civil-affairs staff"),
+    Role.SYSTEM_ADMIN: _l("System administrator"),
+    Role.SECURITY_ADMIN: _l("Security administrator"),
+    Role.AUDIT_ADMIN: _l("Audit administrator"),
+}
+
+# (endpoint, label, roles that see it): the navigation, role-aware.
+NAVIGATION = (
+    ("people.me", _l("My record"), {Role.TRAINEE}),
+    ("people.index", _l("Trainees"), {Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS}),
+    ("regions.institutions", _l("Institutions"),
+     {Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS, Role.SYSTEM_ADMIN}),
+    ("regions.tree", _l("Regions"), {Role.CIVIL_AFFAIRS, Role.SYSTEM_ADMIN}),
+    ("admin.users", _l("Users"), {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}),
+    ("admin.audit_log", _l("Audit log"), {Role.AUDIT_ADMIN}),
+)
+
+
+def navigation_for_current_user() -> list[tuple[str, str]]:
+    """The navigation links the signed-in user may follow."""
+    if not current_user.is_authenticated:
+        return []
+    return [(endpoint, label) for endpoint, label, roles in NAVIGATION
+            if current_user.has_any_role(roles)]
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["mask_name"] = mask_name
+    app.jinja_env.filters["mask_phone"] = mask_phone
+
+    @app.context_processor
+    def _globals():
+        return {
+            "elder_mode": is_elder_mode(),
+            "current_language": current_language(),
+            "navigation": navigation_for_current_user(),
+            "role_labels": ROLE_LABELS,
+        }

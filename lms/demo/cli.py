@@ -1,0 +1,128 @@
+"""``flask demo seed``: a province admin, civil-affairs staff for every
+allocation unit, a few institutions with staff, and a few dozen trainees.
+
+Idempotent: each account, institution and person is looked up before it is
+created, so running it again adds nothing.
+"""
+
+import random
+from pathlib import Path
+
+import click
+import yaml
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from lms.auth import services as accounts
+from lms.auth.models import User
+from lms.core.access import Role
+from lms.demo.identities import fake_credit_code, fake_id_number, fake_mobile, fake_name
+from lms.extensions import db
+from lms.people import services as people
+from lms.people.models import Category
+from lms.regions.cli import content_dir
+from lms.regions.models import Institution, InstitutionKind, Region, RegionLevel
+from lms.regions.queries import region_by_code
+from lms.regions.services import create_institution, import_regions
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+DEMO_PASSWORD = "Demo@2026care"
+
+# (name, kind, grade, region code): spread over several allocation units.
+INSTITUTIONS = (
+    ("石家庄市长安区康宁养老院", InstitutionKind.CARE_HOME, 4, "130102"),
+    ("石家庄市颐康职业技能培训学校", InstitutionKind.TRAINING_PROVIDER, None, "130104"),
+    ("唐山市路北区幸福里社区养老服务中心", InstitutionKind.COMMUNITY_CENTRE, None, "130203"),
+    ("保定市莲池区福寿养老中心", InstitutionKind.CARE_HOME, 3, "130606"),
+    ("邯郸市丛台区护理职业培训学校", InstitutionKind.TRAINING_PROVIDER, None, "130403"),
+    ("河北同心职业技术学院（张家口）", InstitutionKind.VOCATIONAL_COLLEGE, None, "130702"),
+)
+
+
+def _account(username: str, display_name: str, role: Role, created: list, **scope) -> User:
+    user = accounts.find_user(username)
+    if user is None:
+        user = accounts.create_user(username=username, display_name=display_name, password=DEMO_PASSWORD)
+        created.append(username)
+    if role not in user.roles:
+        accounts.assign_role(user, role, by=None, **scope)
+    return user
+
+
+def _region_or_fallback(code: str) -> Region:
+    """The region by code, else its allocation unit (when a county is not loaded)."""
+    return region_by_code(code) or region_by_code(code[:4] + "00")
+
+
+def seed_demo(seed: int = 20261123) -> dict:
+    """Create the demo data; returns the logins to print."""
+    if db.session.scalar(select(Region).limit(1)) is None:
+        import_regions(yaml.safe_load(Path(content_dir() / "regions.yaml").read_text(encoding="utf-8")))
+    created: list[str] = []
+    logins: list[tuple[str, str]] = []
+    province = db.session.scalar(select(Region).where(Region.level == RegionLevel.PROVINCE))
+
+    for duty, name in ((Role.SYSTEM_ADMIN, "sysadmin"), (Role.SECURITY_ADMIN, "secadmin"),
+                       (Role.AUDIT_ADMIN, "auditadmin")):
+        _account(name, name, duty, created)
+        logins.append((name, str(duty)))
+    _account("province", "河北省民政厅", Role.CIVIL_AFFAIRS, created, region=province)
+    logins.append(("province", f"civil_affairs {province.name}"))
+    units = db.session.scalars(
+        select(Region).where(Region.level == RegionLevel.UNIT).order_by(Region.sort_order)
+    ).all()
+    for unit in units:
+        _account(f"ca{unit.code}", f"{unit.name}民政局", Role.CIVIL_AFFAIRS, created, region=unit)
+    logins.append((f"ca{units[0].code} … ca{units[-1].code}", "civil_affairs, one per allocation unit"))
+
+    for number, (name, kind, grade, code) in enumerate(INSTITUTIONS, start=1):
+        institution = db.session.scalar(select(Institution).where(Institution.name == name))
+        region = _region_or_fallback(code)
+        # One generator per institution: a second run draws the same numbers.
+        rng = random.Random(seed * 100 + number)
+        if institution is None:
+            institution = create_institution(name=name, credit_code=fake_credit_code(rng, region.code),
+                                             kind=kind, grade=grade, region=region)
+        staff = _account(f"staff{number}", f"{name}管理员", Role.INSTITUTION_STAFF, created,
+                         institution=institution)
+        logins.append((staff.username, f"institution_staff {name}"))
+        _seed_trainees(random.Random(seed * 1000 + number), institution, staff, count=6)
+    trainee = db.session.scalar(
+        select(User).join(User.assignments).where(User.username.like("1%")).order_by(User.id).limit(1)
+    )
+    if trainee is not None:
+        logins.append((trainee.username, "trainee"))
+    return {"created": created, "logins": logins}
+
+
+def _seed_trainees(rng: random.Random, institution: Institution, staff: User, count: int) -> None:
+    counties = [r for r in institution.region.parent.children] if institution.region.level == "county" \
+        else [institution.region]
+    categories = [Category.CAREGIVER] * 4 + [Category.INSTITUTION_HEAD, Category.FAMILY_CAREGIVER]
+    for index in range(count):
+        county = rng.choice(counties)
+        id_number = fake_id_number(rng, county.code)
+        phone = fake_mobile(rng)
+        name = fake_name(rng)
+        if people.find_by_id_number(id_number) is not None or accounts.find_user(phone) is not None:
+            continue
+        user = accounts.create_user(username=phone, display_name=name, password=DEMO_PASSWORD)
+        accounts.assign_role(user, Role.TRAINEE, by=None)
+        people.register_person(
+            name=name, id_number=id_number, phone=phone, region=county,
+            categories=[categories[index % len(categories)]], employer=institution,
+            registered_by=institution, user=user, created_by=staff,
+        )
+
+
+@demo_cli.command("seed")
+def seed_command() -> None:
+    """Create demo accounts, institutions and trainees (safe to run again)."""
+    result = seed_demo()
+    db.session.commit()
+    click.echo(f"demo: {len(result['created'])} accounts created")
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for username, what in result["logins"]:
+        click.echo(f"  {username:<28} {what}")
+    click.echo("  Administrator accounts set up a second factor (TOTP app) at first sign-in.")

@@ -1,0 +1,1 @@
+"""The trainee registry: one record per person across all institutions."""

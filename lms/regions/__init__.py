@@ -1,0 +1,1 @@
+"""Regions (province > allocation unit > county) and institutions."""

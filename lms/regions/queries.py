@@ -1,0 +1,65 @@
+"""Reads for regions and institutions."""
+
+from sqlalchemy import func, select
+
+from lms.core.access import scope_clause
+from lms.extensions import db
+from lms.regions.models import Institution, Region, RegionLevel
+
+
+def region_by_code(code: str) -> Region | None:
+    """The region with this GB/T 2260 code, if loaded."""
+    return db.session.scalar(select(Region).where(Region.code == code))
+
+
+def regions_in_scope(levels: tuple[str, ...] = tuple(RegionLevel)) -> list[Region]:
+    """Regions the current user may act in, in tree order, for form choices."""
+    stmt = (
+        select(Region)
+        .where(Region.level.in_(levels), scope_clause(region_path=Region.path))
+        .order_by(Region.path)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def region_tree_rows(root_path: str | None) -> list[tuple[Region, int]]:
+    """Regions under ``root_path`` (all when None) with how many institutions
+    each holds directly, in tree order."""
+    counts = (
+        select(Institution.region_id, func.count(Institution.id).label("n"))
+        .group_by(Institution.region_id)
+        .subquery()
+    )
+    stmt = (
+        select(Region, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.region_id == Region.id)
+        .order_by(Region.path)
+    )
+    if root_path:
+        stmt = stmt.where(Region.path.startswith(root_path))
+    return [(region, n) for region, n in db.session.execute(stmt)]
+
+
+def institutions_stmt(search: str = "", kind: str = ""):
+    """Institutions within the current user's scope, filtered, newest last."""
+    stmt = (
+        select(Institution)
+        .join(Institution.region)
+        .where(
+            scope_clause(region_path=Region.path, institution_columns=[Institution.id])
+        )
+        .order_by(Region.path, Institution.name)
+    )
+    if search:
+        stmt = stmt.where(
+            Institution.name.contains(search.strip()) | (Institution.credit_code == search.strip().upper())
+        )
+    if kind:
+        stmt = stmt.where(Institution.kind == kind)
+    return stmt
+
+
+def institutions_in_scope() -> list[Institution]:
+    """Active institutions the current user may act for, for form choices."""
+    stmt = institutions_stmt().where(Institution.is_active.is_(True))
+    return list(db.session.scalars(stmt))

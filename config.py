@@ -49,6 +49,7 @@ class Config:
     PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 8)
     PASSWORD_MIN_CLASSES = _env_int("PASSWORD_MIN_CLASSES", 3)
     TOTP_ISSUER = _env("TOTP_ISSUER", "CareLMS")
+    PASSWORD_HASH_METHOD = "scrypt"  # Werkzeug's default parameters
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -75,6 +76,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("LMS_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_HASH_METHOD = "scrypt:4096:8:1"  # cheap on purpose: hundreds of sign-ins per run
     SECRET_KEY = "test-secret-key"
     ID_ENCRYPTION_KEY = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMzJieSE="
 

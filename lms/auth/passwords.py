@@ -30,8 +30,12 @@ def policy_problem(password: str, *, username: str = "") -> str | None:
 
 
 def hash_password(password: str) -> str:
-    """Werkzeug's default (scrypt) salted hash."""
-    return generate_password_hash(password)
+    """A salted hash: Werkzeug's default scrypt unless PASSWORD_HASH_METHOD says
+    otherwise (the tests use cheaper scrypt parameters)."""
+    from flask import has_app_context
+
+    method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+    return generate_password_hash(password, method=method)
 
 
 def password_matches(password_hash: str, password: str) -> bool:

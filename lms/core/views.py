@@ -3,7 +3,13 @@
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 
 from lms.core.access import PUBLIC, allow
-from lms.core.preferences import ELDER_COOKIE, LANGUAGE_COOKIE, ONE_YEAR, is_elder_mode, safe_next_url
+from lms.core.preferences import (
+    ELDER_COOKIE,
+    LANGUAGE_COOKIE,
+    ONE_YEAR,
+    is_elder_mode,
+    safe_next_url,
+)
 
 bp = Blueprint("core", __name__)
 

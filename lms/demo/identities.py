@@ -5,7 +5,8 @@ import random
 from datetime import date, timedelta
 
 from lms.auth.national_id import check_character as id_check
-from lms.regions.credit_code import ALPHABET, check_character as code_check
+from lms.regions.credit_code import ALPHABET
+from lms.regions.credit_code import check_character as code_check
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 GIVEN = "秀英桂兰玉梅凤霞丽华红芳建国志强文明海燕春生秋菊晓东丽娟淑珍保平振华永刚立新淑芬桂芝俊杰雪梅金凤德胜宝山翠花建军秀云"

@@ -11,7 +11,12 @@ from lms.core.access import PUBLIC, Role, allow, current_scopes, get_in_scope_or
 from lms.core.pagination import paginate
 from lms.extensions import db, limiter
 from lms.people import queries, services
-from lms.people.forms import CATEGORY_LABELS, LookupForm, SelfRegistrationForm, WorkerRegistrationForm
+from lms.people.forms import (
+    CATEGORY_LABELS,
+    LookupForm,
+    SelfRegistrationForm,
+    WorkerRegistrationForm,
+)
 from lms.people.models import Person
 from lms.regions.models import Institution, Region, RegionLevel
 from lms.regions.queries import region_by_code
@@ -21,7 +26,7 @@ bp = Blueprint("people", __name__)
 _REGISTRY_ROLES = (Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS)
 
 
-def _county_choices() -> list:
+def _county_choices() -> dict[str, list[tuple[str, str]]]:
     """Counties grouped by allocation unit, for a plain <select> with optgroups."""
     regions = db.session.scalars(
         db.select(Region).where(Region.level == RegionLevel.COUNTY).order_by(Region.path)
@@ -29,7 +34,7 @@ def _county_choices() -> list:
     groups: dict[str, list] = {}
     for region in regions:
         groups.setdefault(region.parent.name, []).append((region.code, region.name))
-    return list(groups.items())
+    return groups
 
 
 def _duplicate_message(existing: Person) -> Markup:

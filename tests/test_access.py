@@ -1,0 +1,131 @@
+"""The access grid: every URL × every role → the expected answer.
+
+A view that is added without a row here fails ``test_every_view_is_in_the_grid``;
+a row whose roles differ from the view's ``@allow`` fails
+``test_grid_matches_declarations``; and every row is exercised for real,
+signed in through the login form, by ``test_access``.
+"""
+
+import pytest
+
+from lms.core.access import PUBLIC, SIGNED_IN
+
+STAFF = "institution_staff"
+CIVIL = "civil_affairs"
+SYS, SEC, AUD = "system_admin", "security_admin", "audit_admin"
+ROLES = ["anonymous", "trainee", STAFF, "examiner", CIVIL, SYS, SEC, AUD]
+
+# endpoint: (method, url with {placeholders} from the `world` fixture, allowed roles)
+GRID = {
+    "core.home": ("GET", "/", {PUBLIC}),
+    "core.health": ("GET", "/healthz", {PUBLIC}),
+    "core.set_language": ("POST", "/preferences/language", {PUBLIC}),
+    "core.set_elder_mode": ("POST", "/preferences/elder-mode", {PUBLIC}),
+    "auth.login": ("GET", "/login", {PUBLIC}),
+    "auth.second_factor": ("GET", "/login/second-factor", {PUBLIC}),
+    "auth.logout": ("POST", "/logout", {PUBLIC}),
+    "auth.change_password": ("GET", "/account/password", {SIGNED_IN}),
+    "auth.totp_setup": ("GET", "/account/second-factor", {SIGNED_IN}),
+    "auth.totp_disable": ("POST", "/account/second-factor/disable", {SIGNED_IN}),
+    "admin.users": ("GET", "/admin/users", {SYS, SEC}),
+    "admin.new_user": ("GET", "/admin/users/new", {SYS}),
+    "admin.user": ("GET", "/admin/users/{target}", {SYS, SEC}),
+    "admin.reset_password": ("POST", "/admin/users/{target}/reset-password", {SYS}),
+    "admin.unlock": ("POST", "/admin/users/{target}/unlock", {SYS}),
+    "admin.toggle_active": ("POST", "/admin/users/{target}/active", {SYS}),
+    "admin.add_role": ("POST", "/admin/users/{target}/roles", {SEC}),
+    "admin.remove_role": ("POST", "/admin/users/{target}/roles/trainee/remove", {SEC}),
+    "admin.audit_log": ("GET", "/admin/audit", {AUD}),
+    "regions.tree": ("GET", "/regions", {CIVIL, SYS}),
+    "regions.institutions": ("GET", "/institutions", {STAFF, CIVIL, SYS}),
+    "regions.new_institution": ("GET", "/institutions/new", {CIVIL, SYS}),
+    "regions.institution": ("GET", "/institutions/{home}", {STAFF, CIVIL, SYS}),
+    "regions.edit_institution": ("GET", "/institutions/{home}/edit", {CIVIL, SYS}),
+    "people.register": ("GET", "/register", {PUBLIC}),
+    "people.index": ("GET", "/people", {STAFF, CIVIL}),
+    "people.lookup": ("POST", "/people/lookup", {STAFF, CIVIL}),
+    "people.new": ("GET", "/people/new", {STAFF}),
+    "people.show": ("GET", "/people/{person}", {STAFF, CIVIL}),
+    "people.me": ("GET", "/me", {"trainee"}),
+}
+
+# Objects of another region or institution: a 404 for scoped roles, never data.
+OUT_OF_SCOPE = [
+    ("/institutions/{other}", STAFF),
+    ("/institutions/{other}", CIVIL),
+    ("/institutions/{other}/edit", CIVIL),
+    ("/people/{outsider}", STAFF),
+    ("/people/{outsider}", CIVIL),
+]
+
+
+def _url(template: str, world: dict) -> str:
+    return template.format(
+        home=world["home"].id, other=world["other"].id, person=world["person"].id,
+        outsider=world["outsider"].id, target=world["person"].user_id,
+    )
+
+
+def test_every_view_is_in_the_grid(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints - set(GRID) == set(), "add these views to the access grid"
+    assert set(GRID) - endpoints == set(), "these grid rows name no view"
+
+
+def test_grid_matches_declarations(app):
+    for endpoint, (_method, _url, roles) in GRID.items():
+        assert app.view_functions[endpoint].allowed_roles == frozenset(roles), endpoint
+
+
+def _expected(roles: set, role: str) -> str:
+    if PUBLIC in roles:
+        return "allowed"
+    if role == "anonymous":
+        return "login"
+    if SIGNED_IN in roles or role in roles:
+        return "allowed"
+    return "forbidden"
+
+
+@pytest.mark.parametrize("endpoint", sorted(GRID))
+@pytest.mark.parametrize("role", ROLES)
+def test_access(client, world, login, endpoint, role):
+    method, template, roles = GRID[endpoint]
+    if role != "anonymous":
+        login(world["users"][role])
+    response = client.open(_url(template, world), method=method)
+    expected = _expected(roles, role)
+    if expected == "login":
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    elif expected == "forbidden":
+        assert response.status_code == 403
+    else:
+        assert response.status_code not in (401, 403, 404, 500)
+        assert not (response.status_code == 302 and "/login?" in response.headers["Location"])
+
+
+@pytest.mark.parametrize("template, role", OUT_OF_SCOPE)
+def test_other_regions_objects_are_not_found(client, world, login, template, role):
+    login(world["users"][role])
+    response = client.get(_url(template, world))
+    assert response.status_code == 404
+    assert world["outsider"].name not in response.get_data(as_text=True)
+    assert world["other"].name not in response.get_data(as_text=True)
+
+
+def test_lists_show_only_rows_in_scope(client, world, login):
+    for role in (STAFF, CIVIL):
+        login(world["users"][role])
+        people = client.get("/people").get_data(as_text=True)
+        assert world["person"].name in people and world["outsider"].name not in people
+        institutions = client.get("/institutions").get_data(as_text=True)
+        assert world["home"].name in institutions and world["other"].name not in institutions
+        client.post("/logout")
+
+
+def test_undeclared_view_is_refused():
+    from lms import create_app
+
+    fresh = create_app("testing")
+    fresh.add_url_rule("/undeclared", "undeclared", lambda: "secret")
+    assert fresh.test_client().get("/undeclared").status_code == 403

@@ -7,15 +7,15 @@ export FLASK_APP := lms
 .PHONY: run test install system-deps translations lint bench-certs clean
 
 run: install system-deps
-	$(BIN)/pybabel compile -q -d lms/translations
+	$(BIN)/pybabel compile -d lms/translations
 	$(BIN)/flask db upgrade
-	$(BIN)/flask regions import
+	$(BIN)/flask content import
 	$(BIN)/flask demo seed
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: install
 	TEST_SYSTEM_DEPS=1 scripts/system-deps.sh
-	$(BIN)/pybabel compile -q -d lms/translations
+	$(BIN)/pybabel compile -d lms/translations
 	scripts/test-all.sh
 
 install: $(VENV)/.installed
@@ -32,7 +32,7 @@ system-deps:
 translations: install
 	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header \
 		--sort-output -o lms/translations/messages.pot .
-	$(BIN)/pybabel update -q --no-location -i lms/translations/messages.pot -d lms/translations
+	$(BIN)/pybabel update --no-fuzzy-matching --no-location -i lms/translations/messages.pot -d lms/translations
 
 lint: install
 	$(BIN)/ruff check lms tests bench config.py

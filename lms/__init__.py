@@ -26,6 +26,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from lms.core.secrets import ensure_instance_secrets
 
     ensure_instance_secrets(app)
+    import lms.models  # noqa: F401  (all tables known before anything uses the metadata)
+
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -71,9 +73,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from lms.auth.cli import users_cli
+    from lms.content_cli import content_cli
     from lms.core.cli import audit_cli
     from lms.demo import demo_cli
     from lms.regions.cli import regions_cli
 
-    for group in (users_cli, audit_cli, regions_cli, demo_cli):
+    for group in (users_cli, audit_cli, regions_cli, content_cli, demo_cli):
         app.cli.add_command(group)

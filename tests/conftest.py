@@ -59,8 +59,19 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+def _compile_translations() -> None:
+    """Compile the catalogue so pages render the current Chinese texts."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    folder = Path(__file__).resolve().parent.parent / "lms/translations/zh/LC_MESSAGES"
+    with (folder / "messages.po").open("rb") as source, (folder / "messages.mo").open("wb") as target:
+        write_mo(target, read_po(source))
+
+
 @pytest.fixture(scope="session")
 def app():
+    _compile_translations()
     app = create_app("testing")
     app.test_client_class = IsolatedClient
     with app.app_context():

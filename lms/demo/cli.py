@@ -16,11 +16,11 @@ from sqlalchemy import select
 from lms.auth import services as accounts
 from lms.auth.models import User
 from lms.core.access import Role
+from lms.core.content import content_dir
 from lms.demo.identities import fake_credit_code, fake_id_number, fake_mobile, fake_name
 from lms.extensions import db
 from lms.people import services as people
 from lms.people.models import Category
-from lms.regions.cli import content_dir
 from lms.regions.models import Institution, InstitutionKind, Region, RegionLevel
 from lms.regions.queries import region_by_code
 from lms.regions.services import create_institution, import_regions

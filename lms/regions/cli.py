@@ -4,19 +4,13 @@ from pathlib import Path
 
 import click
 import yaml
-from flask import current_app
 from flask.cli import AppGroup
 
+from lms.core.content import content_dir
 from lms.extensions import db
 from lms.regions.services import RegionFileError, import_regions
 
 regions_cli = AppGroup("regions", help="Region tree commands.")
-
-
-def content_dir() -> Path:
-    """Where content/ lives: LMS_CONTENT_DIR, else the repository's folder."""
-    configured = current_app.config.get("CONTENT_DIR")
-    return Path(configured) if configured else Path(current_app.root_path).parent / "content"
 
 
 @regions_cli.command("import")

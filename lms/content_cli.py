@@ -1,0 +1,37 @@
+"""``flask content import``: load everything in content/ in dependency order.
+
+Each feature owns the loader for its files; this command only calls them, in
+one transaction, so that a bad file leaves the database as it was.
+"""
+
+from pathlib import Path
+
+import click
+import yaml
+from flask.cli import AppGroup
+
+from lms.core.content import content_dir
+from lms.extensions import db
+from lms.regions.services import RegionFileError, import_regions
+from lms.training.services import ProgrammeFileError, import_programmes
+
+content_cli = AppGroup("content", help="Load content/ into the database.")
+
+
+def _yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@content_cli.command("import")
+def import_command() -> None:
+    """Load regions and programmes (idempotent: a second run changes nothing)."""
+    root = content_dir()
+    try:
+        regions = import_regions(_yaml(root / "regions.yaml"))
+        programmes = import_programmes(_yaml(root / "programs.yaml"))
+    except (RegionFileError, ProgrammeFileError, yaml.YAMLError) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"regions: {regions.created} created, {regions.updated} updated")
+    click.echo(f"programmes: {programmes[0]} created, {programmes[1]} updated")

@@ -1,0 +1,1 @@
+"""Training programmes (and, later, classes, sessions, enrolment and attendance)."""

@@ -30,9 +30,9 @@ system-deps:
 	scripts/system-deps.sh
 
 translations: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header \
 		--sort-output -o lms/translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching --no-location -i lms/translations/messages.pot -d lms/translations
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -w 100 -i lms/translations/messages.pot -d lms/translations
 
 lint: install
 	$(BIN)/ruff check lms tests bench config.py

@@ -64,6 +64,12 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = _env("TIMEZONE", "Asia/Shanghai")
     LANGUAGES = ("zh", "en")
 
+    # 学时 rules (1 学时 = 45 min): heartbeat period, idle limit, completion and cap.
+    STUDY_HEARTBEAT_SECONDS = _env_int("STUDY_HEARTBEAT_SECONDS", 30)
+    STUDY_IDLE_SECONDS = _env_int("STUDY_IDLE_SECONDS", 300)
+    LESSON_MIN_TIME_RATIO = float(_env("LESSON_MIN_TIME_RATIO", "1.0"))
+    LESSON_CREDIT_CAP_MULTIPLE = float(_env("LESSON_CREDIT_CAP_MULTIPLE", "1.5"))
+
     PAGE_SIZE = _env_int("PAGE_SIZE", 25)
     CONTENT_DIR = _env("CONTENT_DIR")  # None: the repository's content/ folder
 

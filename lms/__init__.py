@@ -64,10 +64,11 @@ def _register_blueprints(app: Flask) -> None:
     from lms.auth.admin_views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
     from lms.core.views import bp as core_bp
+    from lms.courses.views import bp as courses_bp
     from lms.people.views import bp as people_bp
     from lms.regions.views import bp as regions_bp
 
-    for blueprint in (core_bp, auth_bp, admin_bp, regions_bp, people_bp):
+    for blueprint in (core_bp, auth_bp, admin_bp, regions_bp, people_bp, courses_bp):
         app.register_blueprint(blueprint)
 
 

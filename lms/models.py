@@ -3,6 +3,7 @@ for the tests' create_all) is complete even for features without views."""
 
 from lms.auth import models as auth_models  # noqa: F401
 from lms.core import audit  # noqa: F401
+from lms.courses import models as courses_models  # noqa: F401
 from lms.people import models as people_models  # noqa: F401
 from lms.regions import models as regions_models  # noqa: F401
 from lms.training import models as training_models  # noqa: F401

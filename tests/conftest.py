@@ -192,7 +192,7 @@ def login(client):
 
 
 @pytest.fixture
-def world(make_institution, make_user, make_person):
+def world(make_institution, make_user, make_person, tmp_path):
     """One object of each kind inside a scope, and one outside it, plus an
     account for every role scoped so that the 'inside' objects are theirs."""
     home = make_institution("130102", name="长安区康宁养老院")
@@ -209,5 +209,19 @@ def world(make_institution, make_user, make_person):
         "security_admin": make_user(Role.SECURITY_ADMIN),
         "audit_admin": make_user(Role.AUDIT_ADMIN),
     }
+    course = _grid_course(tmp_path)
     db.session.commit()
-    return {"home": home, "other": other, "person": person, "outsider": outsider, "users": users}
+    return {"home": home, "other": other, "person": person, "outsider": outsider, "users": users,
+            "course": course}
+
+
+def _grid_course(tmp_path):
+    """A public course with an attachment, for the access grid."""
+    from lms.courses.content import read_course
+    from lms.courses.queries import course_by_slug
+    from lms.courses.services import import_course
+    from tests.courses.conftest import write_course
+
+    folder = write_course(tmp_path / "courses", "grid-course", attachment=True)
+    import_course(read_course(folder))
+    return course_by_slug("grid-course")

@@ -47,6 +47,17 @@ GRID = {
     "people.new": ("GET", "/people/new", {STAFF}),
     "people.show": ("GET", "/people/{person}", {STAFF, CIVIL}),
     "people.me": ("GET", "/me", {"trainee"}),
+    "courses.catalogue": ("GET", "/courses", {"trainee", STAFF, CIVIL}),
+    "courses.course": ("GET", "/courses/{course_slug}", {"trainee", STAFF, CIVIL}),
+    "courses.lesson": ("GET", "/courses/{course_slug}/lessons/01-turning", {"trainee"}),
+    "courses.submit_quiz": ("POST", "/courses/{course_slug}/lessons/01-turning/quiz", {"trainee"}),
+    "courses.attachment": ("GET", "/courses/{course_slug}/lessons/01-turning/files/checklist.txt", {"trainee"}),
+    "courses.heartbeat": ("POST", "/study/heartbeat", {"trainee"}),
+    "courses.my_learning": ("GET", "/learning", {"trainee"}),
+    "courses.enrol": ("GET", "/courses/{course_slug}/enrol", {STAFF}),
+    "courses.progress": ("GET", "/courses/progress", {STAFF, CIVIL}),
+    "courses.progress_export": ("GET", "/courses/progress.xlsx", {STAFF, CIVIL}),
+    "courses.study_record": ("GET", "/courses/study-record/{person}", {STAFF, CIVIL}),
 }
 
 # Objects of another region or institution: a 404 for scoped roles, never data.
@@ -56,14 +67,15 @@ OUT_OF_SCOPE = [
     ("/institutions/{other}/edit", CIVIL),
     ("/people/{outsider}", STAFF),
     ("/people/{outsider}", CIVIL),
+    ("/courses/study-record/{outsider}", STAFF),
+    ("/courses/study-record/{outsider}", CIVIL),
 ]
 
 
 def _url(template: str, world: dict) -> str:
-    return template.format(
-        home=world["home"].id, other=world["other"].id, person=world["person"].id,
-        outsider=world["outsider"].id, target=world["person"].user_id,
-    )
+    # Every object of the world with an id is a placeholder ({home}, {person} …).
+    ids = {name: value.id for name, value in world.items() if hasattr(value, "id")}
+    return template.format(**ids, target=world["person"].user_id, course_slug=world["course"].slug)
 
 
 def test_every_view_is_in_the_grid(app):

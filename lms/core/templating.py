@@ -20,6 +20,9 @@ ROLE_LABELS = {
 
 # (endpoint, label, roles that see it): the navigation, role-aware.
 NAVIGATION = (
+    ("courses.my_learning", _l("My learning"), {Role.TRAINEE}),
+    ("courses.catalogue", _l("Courses"), {Role.TRAINEE, Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS}),
+    ("courses.progress", _l("Study progress"), {Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS}),
     ("people.me", _l("My record"), {Role.TRAINEE}),
     ("people.index", _l("Trainees"), {Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS}),
     ("regions.institutions", _l("Institutions"),

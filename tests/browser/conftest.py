@@ -20,23 +20,36 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def live_app(tmp_path):
-    """An app on a fresh SQLite file, schema created, served from a thread."""
+def make_live_app(tmp_path):
+    """make_live_app(**config): an app on a fresh SQLite file, schema created,
+    served from a thread on 127.0.0.1; ``app.base_url`` is its address."""
     from lms import create_app
     from lms.extensions import db
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'live.db'}",
-                     WTF_CSRF_ENABLED=True)
-    with app.app_context():
-        db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.base_url = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    started = []
+
+    def make(**config):
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / f'live{len(started)}.db'}",
+                         WTF_CSRF_ENABLED=True, **config)
+        with app.app_context():
+            db.create_all()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        app.base_url = f"http://127.0.0.1:{server.server_port}"
+        started.append((app, server))
+        return app
+
+    yield make
+    for app, server in started:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def live_app(make_live_app):
+    """The app with default settings, served."""
+    return make_live_app()
 
 
 @pytest.fixture(scope="session")

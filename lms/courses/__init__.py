@@ -1,0 +1,1 @@
+"""Online courses: catalogue, lessons, lesson quizzes and honest study hours (学时)."""

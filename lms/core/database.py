@@ -8,9 +8,12 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL, a busy timeout and foreign keys for every SQLite connection.
 
     WAL lets readers go on while one writer writes; the busy timeout makes a
-    second writer wait instead of failing at once. The driver's own transaction
-    handling is switched off and replaced by explicit BEGIN so that SAVEPOINTs
-    work (the SQLAlchemy pysqlite recipe); the tests rely on that.
+    second writer wait instead of failing at once. Transactions begin with
+    BEGIN IMMEDIATE: a deferred transaction that read first and writes later
+    fails at once ("database is locked") when another writer committed in
+    between, whatever the timeout; taking the write lock up front makes it
+    wait its turn instead. The driver's own transaction handling is switched
+    off so that this, and SAVEPOINTs, work (the SQLAlchemy pysqlite recipe).
     """
     if engine.dialect.name != "sqlite":
         return
@@ -27,4 +30,4 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

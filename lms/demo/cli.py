@@ -17,10 +17,12 @@ from lms.auth import services as accounts
 from lms.auth.models import User
 from lms.core.access import Role
 from lms.core.content import content_dir
+from lms.courses.queries import course_by_slug
+from lms.courses.services import enrol
 from lms.demo.identities import fake_credit_code, fake_id_number, fake_mobile, fake_name
 from lms.extensions import db
 from lms.people import services as people
-from lms.people.models import Category
+from lms.people.models import Category, Person, PersonCategory
 from lms.regions.models import Institution, InstitutionKind, Region, RegionLevel
 from lms.regions.queries import region_by_code
 from lms.regions.services import create_institution, import_regions
@@ -88,12 +90,32 @@ def seed_demo(seed: int = 20261123) -> dict:
                          institution=institution)
         logins.append((staff.username, f"institution_staff {name}"))
         _seed_trainees(random.Random(seed * 1000 + number), institution, staff, count=6)
+    _enrol_on_courses()
     trainee = db.session.scalar(
         select(User).join(User.assignments).where(User.username.like("1%")).order_by(User.id).limit(1)
     )
     if trainee is not None:
         logins.append((trainee.username, "trainee"))
     return {"created": created, "logins": logins}
+
+
+# Which course each demo trainee category studies, when content/ has it.
+COURSE_FOR_CATEGORY = {
+    Category.CAREGIVER: "caregiver-level5",
+    Category.INSTITUTION_HEAD: "institution-heads",
+    Category.FAMILY_CAREGIVER: "family-caregiver-basics",
+}
+
+
+def _enrol_on_courses() -> None:
+    for category, slug in COURSE_FOR_CATEGORY.items():
+        course = course_by_slug(slug)
+        if course is None:
+            continue
+        people_in_category = db.session.scalars(
+            select(Person).join(Person.category_rows).where(PersonCategory.category == category))
+        for person in people_in_category:
+            enrol(person, course, by=None)
 
 
 def _seed_trainees(rng: random.Random, institution: Institution, staff: User, count: int) -> None:

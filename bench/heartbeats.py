@@ -121,12 +121,8 @@ def main() -> None:
             print("PostgreSQL: not reachable, skipped")
             return
         name = f"carelms_bench_{os.getpid()}"
-        from sqlalchemy.engine import make_url
-
-        pgdb.main(["pgdb", "create", admin_url, name])
         try:
-            url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
-            run(url.render_as_string(hide_password=False), "PostgreSQL", args, workdir / "pg")
+            run(pgdb.create_database(admin_url, name), "PostgreSQL", args, workdir / "pg")
         finally:
             pgdb.main(["pgdb", "drop", admin_url, name])
 

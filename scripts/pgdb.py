@@ -20,6 +20,14 @@ def _connect(admin_url: str):
     )
 
 
+def create_database(admin_url: str, name: str) -> str:
+    """Create database ``name``; returns its SQLAlchemy URL."""
+    with _connect(admin_url) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
+    return url.render_as_string(hide_password=False)
+
+
 def main(argv: list[str]) -> int:
     command, admin_url = argv[1], argv[2]
     try:
@@ -31,9 +39,7 @@ def main(argv: list[str]) -> int:
             return 0
         name = argv[3]
         if command == "create":
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
-            print(url.render_as_string(hide_password=False))
+            print(create_database(admin_url, name))
         elif command == "drop":
             connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     return 0

@@ -1,6 +1,9 @@
 """Time helpers: everything stored is timezone-aware UTC."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 
 def utcnow() -> datetime:
@@ -13,3 +16,9 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def local_today() -> date:
+    """Today's date where the service runs its business (BABEL_DEFAULT_TIMEZONE,
+    Asia/Shanghai by default) — what "issued today" and "by the deadline" mean."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()

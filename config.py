@@ -70,6 +70,32 @@ class Config:
     LESSON_MIN_TIME_RATIO = float(_env("LESSON_MIN_TIME_RATIO", "1.0"))
     LESSON_CREDIT_CAP_MULTIPLE = float(_env("LESSON_CREDIT_CAP_MULTIPLE", "1.5"))
 
+    # Exams (lms/exams): how late an answer sent before the deadline may still
+    # arrive; how far apart two examiners' practical totals may be before the
+    # result is flagged for the chief examiner's review.
+    EXAM_GRACE_SECONDS = _env_int("EXAM_GRACE_SECONDS", 15)
+    PRACTICAL_FLAG_GAP = _env_int("PRACTICAL_FLAG_GAP", 10)
+
+    # Certificates (lms/certs). The national number is Y|S + evaluation-body code
+    # + 13 + site serial + year + level + sequence; the codes come from the
+    # evaluation body's registration. The signing key (Ed25519, PEM) is generated
+    # into instance/ on first use when neither setting is given.
+    CERTS_ORG_TYPE = _env("CERTS_ORG_TYPE", "S")  # Y employer, S social organisation
+    CERTS_EVALUATION_BODY_CODE = _env("CERTS_EVALUATION_BODY_CODE", "0001")
+    CERTS_SITE_SERIAL = _env("CERTS_SITE_SERIAL", "000001")
+    CERTS_SIGNING_KEY = _env("CERTS_SIGNING_KEY")  # PEM text
+    CERTS_SIGNING_KEY_FILE = _env("CERTS_SIGNING_KEY_FILE")  # default instance/certs_signing_key.pem
+    CERTS_VERIFY_BASE_URL = _env("CERTS_VERIFY_BASE_URL")  # e.g. https://lms.example.gov.cn
+    CERTS_VERIFY_LIMIT = _env("CERTS_VERIFY_LIMIT", "30 per minute")
+    CERTS_APPROVAL_PROGRAMMES = _env("CERTS_APPROVAL_PROGRAMMES", "")  # programme codes, comma-separated
+    CERTS_PRINT_CHUNK = _env_int("CERTS_PRINT_CHUNK", 150)  # certificates per PDF file
+    JOBS_QUEUE = _env("JOBS_QUEUE", "carelms")
+    JOBS_STALE_SECONDS = _env_int("JOBS_STALE_SECONDS", 300)
+
+    # Quota status: done ÷ expected-by-today at or above these is on track / at risk.
+    QUOTA_ON_TRACK_RATIO = float(_env("QUOTA_ON_TRACK_RATIO", "0.95"))
+    QUOTA_AT_RISK_RATIO = float(_env("QUOTA_AT_RISK_RATIO", "0.80"))
+
     PAGE_SIZE = _env_int("PAGE_SIZE", 25)
     CONTENT_DIR = _env("CONTENT_DIR")  # None: the repository's content/ folder
 

@@ -63,21 +63,24 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms.auth.admin_views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
+    from lms.certs.views import bp as certs_bp
     from lms.core.views import bp as core_bp
     from lms.courses.views import bp as courses_bp
     from lms.people.views import bp as people_bp
+    from lms.quotas.views import bp as quotas_bp
     from lms.regions.views import bp as regions_bp
 
-    for blueprint in (core_bp, auth_bp, admin_bp, regions_bp, people_bp, courses_bp):
+    for blueprint in (core_bp, auth_bp, admin_bp, regions_bp, people_bp, courses_bp, certs_bp, quotas_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from lms.auth.cli import users_cli
+    from lms.certs.cli import certs_cli
     from lms.content_cli import content_cli
     from lms.core.cli import audit_cli
     from lms.demo import demo_cli
     from lms.regions.cli import regions_cli
 
-    for group in (users_cli, audit_cli, regions_cli, content_cli, demo_cli):
+    for group in (users_cli, audit_cli, regions_cli, content_cli, demo_cli, certs_cli):
         app.cli.add_command(group)

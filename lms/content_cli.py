@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from lms.core.content import content_dir
 from lms.courses.loader import import_course_folders
 from lms.extensions import db
+from lms.quotas.services import QuotaFileError, import_plans
 from lms.regions.services import RegionFileError, import_regions
 from lms.training.services import ProgrammeFileError, import_programmes
 
@@ -25,20 +26,22 @@ def _yaml(path: Path) -> dict:
 
 @content_cli.command("import")
 def import_command() -> None:
-    """Load regions, programmes and courses (idempotent: a second run changes
+    """Load regions, programmes, quota plans and courses (idempotent: a second run changes
     nothing). A course with a problem is skipped whole and reported as
     path:line: problem; the command then exits with status 1."""
     root = content_dir()
     try:
         regions = import_regions(_yaml(root / "regions.yaml"))
         programmes = import_programmes(_yaml(root / "programs.yaml"))
-    except (RegionFileError, ProgrammeFileError, yaml.YAMLError) as error:
+        plans = import_plans(_yaml(root / "quotas.yaml"))
+    except (RegionFileError, ProgrammeFileError, QuotaFileError, yaml.YAMLError) as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
     courses = import_course_folders(root / "courses")
     db.session.commit()
     click.echo(f"regions: {regions.created} created, {regions.updated} updated")
     click.echo(f"programmes: {programmes[0]} created, {programmes[1]} updated")
+    click.echo(f"quota plans: {plans[0]} created; {plans[1]} unit targets split from province figures")
     for slug, outcome in sorted(courses.outcomes.items()):
         click.echo(f"course {slug}: {outcome}")
     for problem in courses.problems:

@@ -2,8 +2,10 @@
 for the tests' create_all) is complete even for features without views."""
 
 from lms.auth import models as auth_models  # noqa: F401
-from lms.core import audit  # noqa: F401
+from lms.certs import models as certs_models  # noqa: F401
+from lms.core import audit, jobs  # noqa: F401
 from lms.courses import models as courses_models  # noqa: F401
 from lms.people import models as people_models  # noqa: F401
+from lms.quotas import models as quotas_models  # noqa: F401
 from lms.regions import models as regions_models  # noqa: F401
 from lms.training import models as training_models  # noqa: F401

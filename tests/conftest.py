@@ -192,7 +192,7 @@ def login(client):
 
 
 @pytest.fixture
-def world(make_institution, make_user, make_person, tmp_path):
+def world(make_institution, make_user, make_person, tmp_path, regions):
     """One object of each kind inside a scope, and one outside it, plus an
     account for every role scoped so that the 'inside' objects are theirs."""
     home = make_institution("130102", name="长安区康宁养老院")
@@ -210,9 +210,25 @@ def world(make_institution, make_user, make_person, tmp_path):
         "audit_admin": make_user(Role.AUDIT_ADMIN),
     }
     course = _grid_course(tmp_path)
+    objects = {"home": home, "other": other, "person": person, "outsider": outsider, "users": users,
+               "course": course, **_grid_targets(regions)}
     db.session.commit()
-    return {"home": home, "other": other, "person": person, "outsider": outsider, "users": users,
-            "course": course}
+    return objects
+
+
+def _grid_targets(regions) -> dict:
+    """A plan with a county target inside the grid's civil-affairs scope (长安区)
+    and one outside it (路北区)."""
+    from datetime import date
+
+    from lms.quotas.models import Plan, Target
+
+    plan = Plan(code="grid-plan", name="指标", period_start=date(2021, 1, 1), deadline=date(2022, 12, 31))
+    inside = Target(plan=plan, category="caregiver", region=regions["130102"], persons=100)
+    outside = Target(plan=plan, category="caregiver", region=regions["130203"], persons=100)
+    db.session.add_all([plan, inside, outside])
+    db.session.flush()
+    return {"quota_target": inside, "outside_quota_target": outside}
 
 
 def _grid_course(tmp_path):

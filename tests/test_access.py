@@ -47,6 +47,24 @@ GRID = {
     "people.new": ("GET", "/people/new", {STAFF}),
     "people.show": ("GET", "/people/{person}", {STAFF, CIVIL}),
     "people.me": ("GET", "/me", {"trainee"}),
+    "certs.index": ("GET", "/certificates", {STAFF, CIVIL}),
+    "certs.issue": ("GET", "/people/{person}/certificates/new", {STAFF}),
+    "certs.show": ("GET", "/certificates/{cert}", {STAFF, CIVIL}),
+    "certs.pdf": ("GET", "/certificates/{cert}/pdf", {STAFF, CIVIL}),
+    "certs.approve": ("POST", "/certificates/{cert}/approve", {CIVIL}),
+    "certs.revoke": ("POST", "/certificates/{cert}/revoke", {STAFF, CIVIL}),
+    "certs.reissue": ("POST", "/certificates/{cert}/reissue", {STAFF, CIVIL}),
+    "certs.mine": ("GET", "/me/certificates", {"trainee"}),
+    "certs.my_pdf": ("GET", "/me/certificates/{cert}/pdf", {"trainee"}),
+    "certs.start_print": ("POST", "/certificates/print-jobs", {STAFF, CIVIL}),
+    "certs.print_jobs": ("GET", "/certificates/print-jobs", {STAFF, CIVIL}),
+    "certs.print_job": ("GET", "/certificates/print-jobs/{print_job}", {STAFF, CIVIL}),
+    "certs.print_job_progress": ("GET", "/certificates/print-jobs/{print_job}/progress", {STAFF, CIVIL}),
+    "certs.print_job_download": ("GET", "/certificates/print-jobs/{print_job}/download", {STAFF, CIVIL}),
+    "certs.print_job_resume": ("POST", "/certificates/print-jobs/{print_job}/resume", {STAFF, CIVIL}),
+    "certs.verify": ("GET", "/verify", {PUBLIC}),
+    "certs.verify_qr": ("GET", "/v/S00011300000126400000X?s=AAAA", {PUBLIC}),
+    "certs.public_key": ("GET", "/certificates/public-key.pem", {PUBLIC}),
     "courses.catalogue": ("GET", "/courses", {"trainee", STAFF, CIVIL}),
     "courses.course": ("GET", "/courses/{course_slug}", {"trainee", STAFF, CIVIL}),
     "courses.lesson": ("GET", "/courses/{course_slug}/lessons/01-turning", {"trainee"}),
@@ -58,6 +76,10 @@ GRID = {
     "courses.progress": ("GET", "/courses/progress", {STAFF, CIVIL}),
     "courses.progress_export": ("GET", "/courses/progress.xlsx", {STAFF, CIVIL}),
     "courses.study_record": ("GET", "/courses/study-record/{person}", {STAFF, CIVIL}),
+    "quotas.index": ("GET", "/quotas", {CIVIL}),
+    "quotas.region": ("GET", "/quotas/regions/130100", {CIVIL}),
+    "quotas.export": ("GET", "/quotas/regions/130100/export.xlsx", {CIVIL}),
+    "quotas.edit_target": ("GET", "/quotas/targets/{quota_target}/edit", {CIVIL}),
 }
 
 # Objects of another region or institution: a 404 for scoped roles, never data.
@@ -67,9 +89,28 @@ OUT_OF_SCOPE = [
     ("/institutions/{other}/edit", CIVIL),
     ("/people/{outsider}", STAFF),
     ("/people/{outsider}", CIVIL),
+    ("/certificates/{outsider_cert}", STAFF),
+    ("/certificates/{outsider_cert}", CIVIL),
+    ("/certificates/{outsider_cert}/pdf", CIVIL),
+    ("/me/certificates/{outsider_cert}/pdf", "trainee"),
     ("/courses/study-record/{outsider}", STAFF),
     ("/courses/study-record/{outsider}", CIVIL),
+    ("/quotas/regions/130200", CIVIL),
+    ("/quotas/regions/130200/export.xlsx", CIVIL),
+    ("/quotas/targets/{outside_quota_target}/edit", CIVIL),
 ]
+
+
+@pytest.fixture
+def world(world, monkeypatch):
+    """The shared world plus certificates and a finished print job (lms/certs);
+    print jobs started by the grid's POST are not run."""
+    from lms.core import jobs
+    from tests.certs.grid import grid_certificates
+
+    monkeypatch.setattr(jobs, "start_job", lambda job_id: None)
+    world.update(grid_certificates(world))
+    return world
 
 
 def _url(template: str, world: dict) -> str:

@@ -27,6 +27,7 @@ NAVIGATION = (
     ("people.index", _l("Trainees"), {Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS}),
     ("regions.institutions", _l("Institutions"),
      {Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS, Role.SYSTEM_ADMIN}),
+    ("quotas.index", _l("Training targets"), {Role.CIVIL_AFFAIRS}),
     ("regions.tree", _l("Regions"), {Role.CIVIL_AFFAIRS, Role.SYSTEM_ADMIN}),
     ("admin.users", _l("Users"), {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}),
     ("admin.audit_log", _l("Audit log"), {Role.AUDIT_ADMIN}),

@@ -9,65 +9,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from lms.core.content_files import (
+    Checker,
+    ContentProblem,
+    QuestionSpec,
+    check_question,
+    line_of,
+    load_yaml,
+)
 from lms.core.vocabulary import AUDIENCES, FUNCTIONAL_AREAS
 from lms.courses.markdown import render_markdown
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
-QUESTION_KINDS = ("single", "multiple", "true_false")
-LETTERS = "ABCDEFGH"
-
-
-class ContentProblem(Exception):
-    """One problem in one file, at one line (1-based; 0 when not known)."""
-
-    def __init__(self, path: Path, line: int, message: str):
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
-
-
-class _Mapping(dict):
-    """A YAML mapping that remembers the line of each key."""
-
-    line = 0
-    key_lines: dict
-
-
-class _LineLoader(yaml.SafeLoader):
-    def construct_mapping(self, node, deep=False):
-        mapping = _Mapping(super().construct_mapping(node, deep=True))
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {key.value: key.start_mark.line + 1 for key, _ in node.value
-                             if isinstance(key, yaml.ScalarNode)}
-        return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
-
-
-def _line(mapping, key: str | None = None, offset: int = 0) -> int:
-    if isinstance(mapping, _Mapping):
-        return (mapping.key_lines.get(key, mapping.line) if key else mapping.line) + offset
-    return offset
-
-
-def _load_yaml(text: str, path: Path, offset: int = 0):
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 — a SafeLoader subclass
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 + offset if mark else offset
-        raise ContentProblem(path, line, f"YAML: {getattr(error, 'problem', error)}") from None
-
-
-@dataclass
-class QuestionSpec:
-    kind: str
-    stem: str
-    options: list[str]
-    answer: str
-    explanation: str
 
 
 @dataclass
@@ -98,18 +51,6 @@ class CourseSpec:
     folder: Path
 
 
-class _Checker:
-    """Collects every problem of one course instead of stopping at the first."""
-
-    def __init__(self):
-        self.problems: list[ContentProblem] = []
-
-    def require(self, ok: bool, path: Path, line: int, message: str) -> bool:
-        if not ok:
-            self.problems.append(ContentProblem(path, line, message))
-        return ok
-
-
 def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
@@ -120,73 +61,39 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     raise ContentProblem(path, 1, "the front matter has no closing '---'")
 
 
-def _check_question(check: _Checker, path: Path, q, offset: int, number: int) -> QuestionSpec | None:
-    line = _line(q, None, offset)
-    if not check.require(isinstance(q, dict), path, line, f"quiz question {number} must be a mapping"):
-        return None
-    kind, stem = q.get("type"), q.get("stem")
-    options, answer = q.get("options") or [], q.get("answer")
-    check.require(kind in QUESTION_KINDS, path, _line(q, "type", offset),
-                  f"question {number}: type must be one of {', '.join(QUESTION_KINDS)}")
-    check.require(isinstance(stem, str) and stem.strip() != "", path, line, f"question {number}: stem is missing")
-    if kind == "true_false":
-        ok = check.require(isinstance(answer, bool), path, _line(q, "answer", offset),
-                           f"question {number}: a true_false answer is true or false")
-        check.require(not options, path, _line(q, "options", offset),
-                      f"question {number}: a true_false question has no options")
-        answer_text = ("true" if answer else "false") if ok else ""
-    else:
-        ok_options = check.require(
-            isinstance(options, list) and 2 <= len(options) <= len(LETTERS)
-            and all(isinstance(o, str | int | float) and str(o).strip() for o in options),
-            path, _line(q, "options", offset), f"question {number}: needs 2–8 non-empty options")
-        answer_text = str(answer or "").strip().upper()
-        valid = LETTERS[: len(options)] if ok_options else ""
-        check.require(answer_text != "" and all(c in valid for c in answer_text)
-                      and len(set(answer_text)) == len(answer_text),
-                      path, _line(q, "answer", offset),
-                      f"question {number}: answer {answer!r} is not among the options' letters")
-        expected = "exactly one letter" if kind == "single" else "two or more letters"
-        check.require((len(answer_text) == 1) if kind == "single" else (len(answer_text) >= 2),
-                      path, _line(q, "answer", offset), f"question {number}: {kind} needs {expected}")
-        answer_text = "".join(sorted(answer_text))
-    return QuestionSpec(kind=kind, stem=str(stem or "").strip(), options=[str(o) for o in options],
-                        answer=answer_text, explanation=str(q.get("explanation") or "").strip())
-
-
-def read_lesson(path: Path, folder: Path, check: _Checker) -> LessonSpec | None:
+def read_lesson(path: Path, folder: Path, check: Checker) -> LessonSpec | None:
     """Parse and check one lesson file; problems go to ``check``."""
     try:
         front_text, body, offset = _split_front_matter(path.read_text(encoding="utf-8"), path)
-        meta = _load_yaml(front_text, path, offset)
+        meta = load_yaml(front_text, path, offset)
     except ContentProblem as problem:
         check.problems.append(problem)
         return None
     if not check.require(isinstance(meta, dict), path, 2, "the front matter must be a YAML mapping"):
         return None
     title, minutes, area = meta.get("title"), meta.get("minutes"), meta.get("area")
-    check.require(isinstance(title, str) and title.strip() != "", path, _line(meta, "title", offset), "title is missing")
-    check.require(isinstance(minutes, int) and 1 <= minutes <= 600, path, _line(meta, "minutes", offset),
+    check.require(isinstance(title, str) and title.strip() != "", path, line_of(meta, "title", offset), "title is missing")
+    check.require(isinstance(minutes, int) and 1 <= minutes <= 600, path, line_of(meta, "minutes", offset),
                   "minutes must be a whole number from 1 to 600")
-    check.require(area in FUNCTIONAL_AREAS, path, _line(meta, "area", offset),
+    check.require(area in FUNCTIONAL_AREAS, path, line_of(meta, "area", offset),
                   f"area {area!r} is not one of: {', '.join(FUNCTIONAL_AREAS)}")
     video = meta.get("video_url")
     check.require(video is None or (isinstance(video, str) and video.startswith("https://")),
-                  path, _line(meta, "video_url", offset), "video_url must be an https:// address")
+                  path, line_of(meta, "video_url", offset), "video_url must be an https:// address")
     attachments = meta.get("attachments") or []
     for item in attachments if isinstance(attachments, list) else [None]:
         name = item.get("file") if isinstance(item, dict) else None
         check.require(isinstance(name, str) and "/" not in name and "\\" not in name
-                      and (folder / name).is_file(), path, _line(meta, "attachments", offset),
+                      and (folder / name).is_file(), path, line_of(meta, "attachments", offset),
                       f"attachment {name!r} must be a file in {folder.name}/")
     quiz = meta.get("quiz") or {}
     questions_raw = quiz.get("questions") if isinstance(quiz, dict) else None
     ratio = quiz.get("pass_ratio", 0.6) if isinstance(quiz, dict) else 0.6
     check.require(isinstance(questions_raw, list) and 1 <= len(questions_raw) <= 10, path,
-                  _line(meta, "quiz", offset), "quiz.questions must list 1 to 10 questions")
-    check.require(isinstance(ratio, int | float) and 0 < ratio <= 1, path, _line(meta, "quiz", offset),
+                  line_of(meta, "quiz", offset), "quiz.questions must list 1 to 10 questions")
+    check.require(isinstance(ratio, int | float) and 0 < ratio <= 1, path, line_of(meta, "quiz", offset),
                   "quiz.pass_ratio must be above 0 and at most 1")
-    questions = [_check_question(check, path, q, offset, n)
+    questions = [check_question(check, path, q, offset, n)
                  for n, q in enumerate(questions_raw if isinstance(questions_raw, list) else [], start=1)]
     return LessonSpec(
         slug=path.stem[:64], title=str(title or "").strip(), minutes=minutes if isinstance(minutes, int) else 0,
@@ -200,35 +107,35 @@ def read_lesson(path: Path, folder: Path, check: _Checker) -> LessonSpec | None:
 def read_course(folder: Path) -> CourseSpec:
     """Parse and check a course folder. Raises ``CourseProblems`` listing every
     problem found when there is any."""
-    check = _Checker()
+    check = Checker()
     path = folder / "course.yaml"
     if not path.is_file():
         raise CourseProblems([ContentProblem(path, 0, "course.yaml is missing")])
     try:
-        meta = _load_yaml(path.read_text(encoding="utf-8"), path)
+        meta = load_yaml(path.read_text(encoding="utf-8"), path)
     except ContentProblem as problem:
         raise CourseProblems([problem]) from None
     if not isinstance(meta, dict):
         raise CourseProblems([ContentProblem(path, 1, "course.yaml must be a YAML mapping")])
     slug, audience, level = meta.get("slug"), meta.get("audience"), meta.get("level")
     check.require(slug == folder.name and isinstance(slug, str) and bool(SLUG.match(slug)), path,
-                  _line(meta, "slug"), f"slug must equal the folder name {folder.name!r} (a-z, 0-9, -)")
+                  line_of(meta, "slug"), f"slug must equal the folder name {folder.name!r} (a-z, 0-9, -)")
     check.require(isinstance(meta.get("title"), str) and meta["title"].strip() != "", path,
-                  _line(meta, "title"), "title is missing")
-    check.require(audience in AUDIENCES, path, _line(meta, "audience"),
+                  line_of(meta, "title"), "title is missing")
+    check.require(audience in AUDIENCES, path, line_of(meta, "audience"),
                   f"audience must be one of: {', '.join(AUDIENCES)}")
-    check.require(level is None or (isinstance(level, int) and 1 <= level <= 5), path, _line(meta, "level"),
+    check.require(level is None or (isinstance(level, int) and 1 <= level <= 5), path, line_of(meta, "level"),
                   "level must be 1–5 or null")
     hours = meta.get("nominal_hours")
-    check.require(isinstance(hours, int) and hours > 0, path, _line(meta, "nominal_hours"),
+    check.require(isinstance(hours, int) and hours > 0, path, line_of(meta, "nominal_hours"),
                   "nominal_hours must be a positive whole number")
     files = meta.get("lessons")
     lessons = []
     if check.require(isinstance(files, list) and files and len(set(map(str, files))) == len(files), path,
-                     _line(meta, "lessons"), "lessons must list lesson files, each once"):
+                     line_of(meta, "lessons"), "lessons must list lesson files, each once"):
         for name in files:
             lesson_path = folder / str(name)
-            if check.require(lesson_path.suffix == ".md" and lesson_path.is_file(), path, _line(meta, "lessons"),
+            if check.require(lesson_path.suffix == ".md" and lesson_path.is_file(), path, line_of(meta, "lessons"),
                              f"lesson file {name!r} not found"):
                 lessons.append(read_lesson(lesson_path, folder, check))
     if check.problems:

@@ -139,11 +139,19 @@ def _seed_trainees(rng: random.Random, institution: Institution, staff: User, co
 
 
 @demo_cli.command("seed")
-def seed_command() -> None:
+@click.option("--scale", type=click.Choice(["small", "province"]), default="small", show_default=True,
+              help="province: ~400 institutions, 45,000 trainees, ~1M study records, ~45,000 certificates.")
+@click.option("--trainees", type=int, default=45_000, show_default=True, help="With --scale province.")
+def seed_command(scale: str, trainees: int) -> None:
     """Create demo accounts, institutions and trainees (safe to run again)."""
     result = seed_demo()
     db.session.commit()
     click.echo(f"demo: {len(result['created'])} accounts created")
+    if scale == "province":
+        from lms.demo.province import seed_province
+
+        seed_province(trainees=trainees, progress=lambda line: click.echo(f"province: {line}"))
+        db.session.commit()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, what in result["logins"]:
         click.echo(f"  {username:<28} {what}")

@@ -1,0 +1,103 @@
+"""Quota dashboard at province scale: p50/p95 for the province view, a unit
+view and the Excel export, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/dashboard.py [--trainees 45000] [--requests 30]
+
+Each backend gets a fresh database: schema, content/ (regions, programmes,
+plans, courses), the small demo, then `flask demo seed --scale province`
+(45,000 trainees, ~1M study records, ~45,000 certificates). Requests go
+through the whole Flask stack in process, signed in as province staff.
+PostgreSQL is used when a server answers on LMS_TEST_POSTGRES_URL (default
+postgres@127.0.0.1:5432); its database is dropped afterwards.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+PLAN, CATEGORY = "hebei-2021-home-care", "caregiver"
+
+
+def _timed(client, url: str, n: int) -> tuple[float, float]:
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    samples.sort()
+    return statistics.median(samples) * 1000, samples[max(0, int(len(samples) * 0.95) - 1)] * 1000
+
+
+def run(database_url: str, label: str, args) -> None:
+    from lms import create_app
+    from lms.extensions import db
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, PASSWORD_HASH_METHOD="scrypt:1024:8:1")
+    with app.app_context():
+        db.create_all()
+    runner = app.test_cli_runner()
+    started = time.perf_counter()
+    for command in (["content", "import"], ["demo", "seed", "--scale", "province", "--trainees", str(args.trainees)]):
+        result = runner.invoke(args=command)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+    print(f"{label}: generated the province in {time.perf_counter() - started:.0f} s")
+    with app.app_context():
+        from sqlalchemy import text
+
+        for table in ("people", "study_intervals", "certificates", "institutions"):
+            print(f"  {table}: {db.session.execute(text(f'SELECT count(*) FROM {table}')).scalar():,}")
+    client = app.test_client()
+    response = client.post("/login", data={"username": "province", "password": "Demo@2026care"})
+    assert response.status_code == 302
+    query = f"?plan={PLAN}&category={CATEGORY}"
+    for name, url in (("province view", f"/quotas/regions/130000{query}"),
+                      ("unit view (石家庄)", f"/quotas/regions/130100{query}"),
+                      ("export (province)", f"/quotas/regions/130000/export.xlsx{query}")):
+        client.get(url)  # warm
+        p50, p95 = _timed(client, url, args.requests)
+        print(f"{label}: {name:<20} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+    with app.app_context():
+        db.engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trainees", type=int, default=45_000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["LMS_INSTANCE_PATH"] = str(Path(folder) / "instance")
+        if args.only != "postgresql":
+            run(f"sqlite:///{Path(folder) / 'province.db'}", "SQLite", args)
+        if args.only == "sqlite":
+            return
+        import pgdb
+        from sqlalchemy.engine import make_url
+
+        admin_url = os.environ.get("LMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+        if pgdb.main(["pgdb", "check", admin_url]) != 0:
+            print("PostgreSQL: not reachable, skipped")
+            return
+        name = f"carelms_dash_{os.getpid()}"
+        pgdb.create_database(admin_url, name)
+        try:
+            url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
+            run(url.render_as_string(hide_password=False), "PostgreSQL", args)
+        finally:
+            pgdb.main(["pgdb", "drop", admin_url, name])
+
+
+if __name__ == "__main__":
+    main()

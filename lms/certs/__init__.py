@@ -1,0 +1,1 @@
+"""Certificates: numbering, signing, PDF rendering, print jobs and verification."""

@@ -1,0 +1,158 @@
+"""Writes for certificates: issue, approve, revoke, reissue. Flush, never commit.
+
+A number is allocated and the certificate signed in the same transaction
+that makes it valid; if that transaction rolls back, the number goes with it
+and was never given to anyone.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from lms.auth.models import User
+from lms.certs import numbering, pdf, signing
+from lms.certs.documents import template_folder
+from lms.certs.eligibility import Evidence, require_eligible
+from lms.certs.models import Certificate, CertificateKind, CertificateStatus
+from lms.core import audit
+from lms.core.masking import mask_name
+from lms.core.time import utcnow
+from lms.extensions import db
+from lms.people.models import Person
+from lms.regions.models import Institution
+from lms.training.models import Programme
+
+
+class CertificateStateError(ValueError):
+    """The certificate is not in a state that allows this action."""
+
+
+def local_today() -> date:
+    """Today in the configured time zone (certificates carry the local date)."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def needs_approval(programme: Programme) -> bool:
+    """True when the programme's certificates wait for civil-affairs approval."""
+    codes = {c.strip() for c in current_app.config["CERTS_APPROVAL_PROGRAMMES"].split(",")}
+    return programme.code in codes
+
+
+def signed_fields(cert: Certificate) -> dict:
+    """The fields the record signature covers (see ``signing.canonical_form``)."""
+    return {
+        "number": cert.number, "kind": cert.kind, "holder_name": cert.holder_name,
+        "id_number_masked": cert.id_number_masked, "programme_name": cert.programme_name,
+        "programme_category": cert.programme_category, "level": cert.level, "hours": cert.hours,
+        "issuer_name": cert.issuer_name,
+        "issue_date": cert.issue_date.isoformat() if cert.issue_date else None,
+        "replaces": cert.replaces.number if cert.replaces else None,
+    }
+
+
+def _audit_values(cert: Certificate) -> dict:
+    # Masked: the audit log never holds a name or ID number in full.
+    return {"number": cert.number, "status": cert.status, "holder": mask_name(cert.holder_name),
+            "id_number": cert.id_number_masked, "programme": cert.programme.code if cert.programme else None,
+            "region": cert.region_code}
+
+
+def _issuer_name(kind: str, institution: Institution | None) -> str:
+    if kind == CertificateKind.TRAINING and institution is not None:
+        return institution.name
+    return pdf.issuer_settings(str(template_folder()))["evaluation_body_name"]
+
+
+def _draft(person: Person, programme: Programme, *, institution: Institution | None,
+           requested_by: User | None, note: str, replaces: Certificate | None = None) -> Certificate:
+    kind = CertificateKind(programme.certificate_kind)
+    return Certificate(
+        kind=kind, status=CertificateStatus.PENDING, person=person, programme=programme,
+        institution_id=institution.id if institution else None,
+        programme_category=programme.category, level=programme.level,
+        region_code=person.region.code, region_path=person.region.path,
+        holder_name=person.name, id_number_masked=person.id_number_masked,
+        programme_name=programme.name, hours=programme.hours,
+        issuer_name=_issuer_name(kind, institution), decision_note=note.strip(),
+        requested_by_id=requested_by.id if requested_by else None, requested_at=utcnow(),
+        replaces=replaces,
+    )
+
+
+def _finalise(cert: Certificate, *, approved_by: User | None) -> None:
+    """Number, date and signatures: the step that makes a certificate valid."""
+    cert.issue_date = local_today()
+    cert.number = numbering.allocate_number(cert.kind, category=cert.programme_category,
+                                            level=cert.level, on=cert.issue_date)
+    cert.status = CertificateStatus.VALID
+    cert.issued_at = utcnow()
+    cert.approved_by_id = approved_by.id if approved_by else None
+    cert.signature = signing.sign_record(signed_fields(cert))
+    cert.key_id = signing.key_id()
+    db.session.flush()  # the unique constraint on number is checked here, not at commit
+
+
+def issue_certificate(person: Person, programme: Programme, *, issued_by: User | None,
+                      institution: Institution | None, evidence: Evidence) -> Certificate:
+    """Issue a certificate to a person who has met the programme's requirements.
+
+    Raises ``NotEligible`` naming every unmet requirement. For programmes with
+    a civil-affairs approval step the certificate waits (status pending, no
+    number) until ``approve_certificate``.
+    """
+    require_eligible(person, programme, evidence)
+    cert = _draft(person, programme, institution=institution, requested_by=issued_by,
+                  note=evidence.note)
+    db.session.add(cert)
+    if needs_approval(programme):
+        db.session.flush()
+        audit.record("certificate.requested", cert, actor=issued_by,
+                     new=_audit_values(cert) | {"basis": evidence.note})
+        return cert
+    _finalise(cert, approved_by=None)
+    audit.record("certificate.issued", cert, actor=issued_by,
+                 new=_audit_values(cert) | {"basis": evidence.note})
+    return cert
+
+
+def approve_certificate(cert: Certificate, *, approved_by: User) -> Certificate:
+    """Civil affairs approve a pending certificate: it gets its number and signature."""
+    if cert.status != CertificateStatus.PENDING:
+        raise CertificateStateError("not pending")
+    _finalise(cert, approved_by=approved_by)
+    audit.record("certificate.approved", cert, actor=approved_by,
+                 old={"status": CertificateStatus.PENDING}, new=_audit_values(cert))
+    return cert
+
+
+def revoke_certificate(cert: Certificate, *, reason: str, by: User | None) -> Certificate:
+    """Revoke a valid certificate. The verification page shows it as revoked."""
+    if cert.status != CertificateStatus.VALID or not reason.strip():
+        raise CertificateStateError("only a valid certificate can be revoked, with a reason")
+    old = _audit_values(cert)
+    cert.status, cert.status_reason, cert.revoked_at = CertificateStatus.REVOKED, reason.strip(), utcnow()
+    db.session.flush()
+    audit.record("certificate.revoked", cert, actor=by, old=old,
+                 new=_audit_values(cert) | {"reason": cert.status_reason})
+    return cert
+
+
+def reissue_certificate(cert: Certificate, *, reason: str, by: User | None) -> Certificate:
+    """Replace a valid certificate (lost, damaged, name corrected): the new one
+    gets a new number and links to the old, which becomes superseded. The
+    holder's current registry data is printed on the new one."""
+    if cert.status != CertificateStatus.VALID or not reason.strip() or cert.programme is None:
+        raise CertificateStateError("only a valid certificate can be reissued, with a reason")
+    old = _audit_values(cert)
+    cert.status, cert.status_reason = CertificateStatus.SUPERSEDED, reason.strip()
+    institution = db.session.get(Institution, cert.institution_id) if cert.institution_id else None
+    new = _draft(cert.person, cert.programme, institution=institution, requested_by=by,
+                 note=reason, replaces=cert)
+    db.session.add(new)
+    _finalise(new, approved_by=None)
+    audit.record("certificate.superseded", cert, actor=by, old=old,
+                 new=_audit_values(cert) | {"reason": cert.status_reason, "replaced_by": new.number})
+    audit.record("certificate.reissued", new, actor=by,
+                 new=_audit_values(new) | {"replaces": cert.number, "reason": cert.status_reason})
+    return new

@@ -1,0 +1,131 @@
+"""Fixtures for certificates: programmes, an issuing staff member, issued
+certificates, PDF helpers, and a database that really commits (for
+concurrency and job tests, which cannot live in a rolled-back transaction)."""
+
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from lms.certs import services
+from lms.certs.eligibility import Evidence
+from lms.core.access import Role
+from lms.extensions import db
+from lms.training.models import Programme
+
+PROGRAMMES = [
+    dict(code="CG-4", name="养老护理员（四级/中级工）职业技能培训", category="caregiver", level=4,
+         hours=150, certificate_kind="skill_level", theory_pass_mark=60, practical_pass_mark=60),
+    dict(code="CG-5", name="养老护理员（五级/初级工）职业技能培训", category="caregiver", level=5,
+         hours=180, certificate_kind="skill_level", theory_pass_mark=60, practical_pass_mark=60),
+    dict(code="FC", name="失能老年人家庭照护者培训", category="family_caregiver", level=None,
+         hours=12, certificate_kind="training"),
+]
+EVIDENCE = Evidence(staff_confirmed=True, note="2026年第1期培训班，理论82分、技能76分")
+
+
+def add_programmes() -> dict[str, Programme]:
+    """The test programmes, keyed by code."""
+    made = {}
+    for values in PROGRAMMES:
+        programme = Programme(**values)
+        db.session.add(programme)
+        made[values["code"]] = programme
+    db.session.flush()
+    return made
+
+
+@pytest.fixture
+def programmes():
+    return add_programmes()
+
+
+@pytest.fixture
+def home(make_institution):
+    return make_institution("130102", name="长安区康宁养老院")
+
+
+@pytest.fixture
+def staff(make_user, home):
+    return make_user(Role.INSTITUTION_STAFF, institution=home)
+
+
+@pytest.fixture
+def issue(programmes, staff, home):
+    """issue(person, code="CG-4"): a valid certificate, issued by `staff`."""
+
+    def do_issue(person, code="CG-4", evidence=EVIDENCE):
+        return services.issue_certificate(person, programmes[code], issued_by=staff,
+                                          institution=home, evidence=evidence)
+
+    return do_issue
+
+
+def need_tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is missing: make test installs poppler-utils and zbar-tools")
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run([need_tool("pdftotext"), "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def is_postgres() -> bool:
+    return make_url(os.environ["LMS_TEST_DATABASE_URL"]).get_backend_name() == "postgresql"
+
+
+@pytest.fixture
+def committed_database(tmp_path):
+    """The URL of a database of its own that tests may really commit to: a
+    SQLite file, or (on a PostgreSQL run) a fresh PostgreSQL database, dropped after."""
+    if not is_postgres():
+        yield f"sqlite:///{tmp_path / 'committed.db'}"
+        return
+    import psycopg
+    from psycopg import sql
+
+    url = make_url(os.environ["LMS_TEST_DATABASE_URL"])
+    name = f"carelms_certs_{uuid.uuid4().hex[:10]}"
+    admin = dict(host=url.host or "127.0.0.1", port=url.port or 5432,
+                 user=url.username or "postgres", password=url.password, dbname="postgres",
+                 autocommit=True)
+    with psycopg.connect(**admin) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(**admin) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def committed_app(committed_database, tmp_path):
+    """A second app on the committed database, schema created, own instance
+    folder. The test's rolled-back session is swapped out for the duration
+    (as in tests/people/test_registry.py): each app context of this app,
+    in any thread, gets its own session that really commits."""
+    from flask_sqlalchemy.session import _app_ctx_id
+    from sqlalchemy import orm
+
+    from lms import create_app
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=committed_database, CERTS_PRINT_CHUNK=3)
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        engine = db.engine
+        db.metadata.create_all(engine)
+    original = db.session
+    db.session = orm.scoped_session(orm.sessionmaker(bind=engine), scopefunc=_app_ctx_id)
+    try:
+        yield app
+    finally:
+        db.session.remove()
+        db.session = original
+        engine.dispose()

@@ -66,11 +66,13 @@ def _register_blueprints(app: Flask) -> None:
     from lms.certs.views import bp as certs_bp
     from lms.core.views import bp as core_bp
     from lms.courses.views import bp as courses_bp
+    from lms.exams.views import bp as exams_bp
     from lms.people.views import bp as people_bp
     from lms.quotas.views import bp as quotas_bp
     from lms.regions.views import bp as regions_bp
 
-    for blueprint in (core_bp, auth_bp, admin_bp, regions_bp, people_bp, courses_bp, certs_bp, quotas_bp):
+    for blueprint in (core_bp, auth_bp, admin_bp, regions_bp, people_bp, courses_bp, exams_bp, certs_bp,
+                      quotas_bp):
         app.register_blueprint(blueprint)
 
 
@@ -80,7 +82,8 @@ def _register_cli(app: Flask) -> None:
     from lms.content_cli import content_cli
     from lms.core.cli import audit_cli
     from lms.demo import demo_cli
+    from lms.exams.cli import exams_cli
     from lms.regions.cli import regions_cli
 
-    for group in (users_cli, audit_cli, regions_cli, content_cli, demo_cli, certs_cli):
+    for group in (users_cli, audit_cli, regions_cli, content_cli, demo_cli, exams_cli, certs_cli):
         app.cli.add_command(group)

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from lms.core.content import content_dir
 from lms.courses.loader import import_course_folders
+from lms.exams.loader import import_exam_content
 from lms.extensions import db
 from lms.quotas.services import QuotaFileError, import_plans
 from lms.regions.services import RegionFileError, import_regions
@@ -26,7 +27,8 @@ def _yaml(path: Path) -> dict:
 
 @content_cli.command("import")
 def import_command() -> None:
-    """Load regions, programmes, quota plans and courses (idempotent: a second run changes
+    """Load regions, programmes, quota plans, courses, question banks and
+    practical sheets (idempotent: a second run changes
     nothing). A course with a problem is skipped whole and reported as
     path:line: problem; the command then exits with status 1."""
     root = content_dir()
@@ -38,13 +40,17 @@ def import_command() -> None:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
     courses = import_course_folders(root / "courses")
+    exams = import_exam_content(root)
     db.session.commit()
     click.echo(f"regions: {regions.created} created, {regions.updated} updated")
     click.echo(f"programmes: {programmes[0]} created, {programmes[1]} updated")
     click.echo(f"quota plans: {plans[0]} created; {plans[1]} unit targets split from province figures")
     for slug, outcome in sorted(courses.outcomes.items()):
         click.echo(f"course {slug}: {outcome}")
-    for problem in courses.problems:
+    for code, outcome in sorted(exams.banks.items()):
+        click.echo(f"question bank {code}: {outcome}")
+    click.echo(f"practical sheets: {exams.sheets} written")
+    for problem in courses.problems + exams.problems:
         click.echo(problem, err=True)
-    if courses.problems:
+    if courses.problems or exams.problems:
         raise SystemExit(1)

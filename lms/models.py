@@ -5,6 +5,7 @@ from lms.auth import models as auth_models  # noqa: F401
 from lms.certs import models as certs_models  # noqa: F401
 from lms.core import audit, jobs  # noqa: F401
 from lms.courses import models as courses_models  # noqa: F401
+from lms.exams import models as exams_models  # noqa: F401
 from lms.people import models as people_models  # noqa: F401
 from lms.quotas import models as quotas_models  # noqa: F401
 from lms.regions import models as regions_models  # noqa: F401

@@ -9,6 +9,7 @@ import contextvars
 import os
 import random
 import tempfile
+import uuid
 from pathlib import Path
 
 import pyotp
@@ -16,6 +17,7 @@ import pytest
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import orm
+from sqlalchemy.engine import make_url
 
 _TMP = Path(tempfile.mkdtemp(prefix="carelms-tests-"))
 os.environ.setdefault("LMS_TEST_DATABASE_URL", f"sqlite:///{_TMP / 'test.db'}")
@@ -241,3 +243,57 @@ def _grid_course(tmp_path):
     folder = write_course(tmp_path / "courses", "grid-course", attachment=True)
     import_course(read_course(folder))
     return course_by_slug("grid-course")
+
+
+def is_postgres() -> bool:
+    return make_url(os.environ["LMS_TEST_DATABASE_URL"]).get_backend_name() == "postgresql"
+
+
+@pytest.fixture
+def committed_database(tmp_path):
+    """The URL of a database of its own that tests may really commit to: a
+    SQLite file, or (on a PostgreSQL run) a fresh PostgreSQL database, dropped after."""
+    if not is_postgres():
+        yield f"sqlite:///{tmp_path / 'committed.db'}"
+        return
+    import psycopg
+    from psycopg import sql
+
+    url = make_url(os.environ["LMS_TEST_DATABASE_URL"])
+    name = f"carelms_committed_{uuid.uuid4().hex[:10]}"
+    admin = dict(host=url.host or "127.0.0.1", port=url.port or 5432,
+                 user=url.username or "postgres", password=url.password, dbname="postgres",
+                 autocommit=True)
+    with psycopg.connect(**admin) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(**admin) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def make_committed_app(committed_database, tmp_path):
+    """make_committed_app(**config): a second app on the committed database,
+    schema created, own instance folder. The test's rolled-back session is
+    swapped out meanwhile: each app context of this app, in any thread, gets
+    its own session that really commits (for concurrency and job tests)."""
+    from lms import create_app as make_app
+
+    made = []
+    original = db.session
+
+    def make(**config):
+        app = make_app("testing", SQLALCHEMY_DATABASE_URI=committed_database, **config)
+        app.instance_path = str(tmp_path / "instance")
+        with app.app_context():
+            engine = db.engine
+            db.metadata.create_all(engine)
+        db.session = orm.scoped_session(orm.sessionmaker(bind=engine), scopefunc=_app_ctx_id)
+        made.append(engine)
+        return app
+
+    yield make
+    db.session.remove()
+    db.session = original
+    for engine in made:
+        engine.dispose()

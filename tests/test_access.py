@@ -76,6 +76,26 @@ GRID = {
     "courses.progress": ("GET", "/courses/progress", {STAFF, CIVIL}),
     "courses.progress_export": ("GET", "/courses/progress.xlsx", {STAFF, CIVIL}),
     "courses.study_record": ("GET", "/courses/study-record/{person}", {STAFF, CIVIL}),
+    "exams.questions": ("GET", "/exams/questions", {STAFF, CIVIL}),
+    "exams.edit_question": ("GET", "/exams/questions/{question}/edit", {CIVIL}),
+    "exams.import_questions": ("GET", "/exams/questions/import", {CIVIL}),
+    "exams.export_questions": ("GET", "/exams/questions/export?bank=grid-bank&format=xml", {STAFF, CIVIL}),
+    "exams.index": ("GET", "/exams", {STAFF, CIVIL}),
+    "exams.new": ("GET", "/exams/new", {STAFF}),
+    "exams.show": ("GET", "/exams/{exam}", {STAFF, CIVIL}),
+    "exams.add_candidates": ("POST", "/exams/{exam}/candidates", {STAFF}),
+    "exams.item_analysis": ("GET", "/exams/{exam}/analysis", {STAFF, CIVIL}),
+    "exams.item_analysis_export": ("GET", "/exams/{exam}/analysis.xlsx", {STAFF, CIVIL}),
+    "exams.mine": ("GET", "/me/exams", {"trainee"}),
+    "exams.start": ("POST", "/me/exams/{exam}/start", {"trainee"}),
+    "exams.paper": ("GET", "/me/attempts/{attempt}", {"trainee"}),
+    "exams.save": ("POST", "/me/attempts/{attempt}/answers", {"trainee"}),
+    "exams.submit": ("POST", "/me/attempts/{attempt}/submit", {"trainee"}),
+    "exams.result": ("GET", "/me/attempts/{attempt}/result", {"trainee"}),
+    "exams.practical_index": ("GET", "/practical", {STAFF, CIVIL, "examiner"}),
+    "exams.new_assessment": ("GET", "/practical/new", {STAFF}),
+    "exams.assessment": ("GET", "/practical/{assessment}", {STAFF, CIVIL, "examiner"}),
+    "exams.lock": ("POST", "/practical/{assessment}/lock", {"examiner"}),
     "quotas.index": ("GET", "/quotas", {CIVIL}),
     "quotas.region": ("GET", "/quotas/regions/130100", {CIVIL}),
     "quotas.export": ("GET", "/quotas/regions/130100/export.xlsx", {CIVIL}),
@@ -95,6 +115,14 @@ OUT_OF_SCOPE = [
     ("/me/certificates/{outsider_cert}/pdf", "trainee"),
     ("/courses/study-record/{outsider}", STAFF),
     ("/courses/study-record/{outsider}", CIVIL),
+    ("/exams/{other_exam}", STAFF),
+    ("/exams/{other_exam}", CIVIL),
+    ("/exams/{other_exam}/analysis", CIVIL),
+    ("/me/attempts/{outsider_attempt}", "trainee"),
+    ("/me/attempts/{outsider_attempt}/result", "trainee"),
+    ("/practical/{outsider_assessment}", STAFF),
+    ("/practical/{outsider_assessment}", CIVIL),
+    ("/practical/{outsider_assessment}", "examiner"),
     ("/quotas/regions/130200", CIVIL),
     ("/quotas/regions/130200/export.xlsx", CIVIL),
     ("/quotas/targets/{outside_quota_target}/edit", CIVIL),
@@ -103,13 +131,16 @@ OUT_OF_SCOPE = [
 
 @pytest.fixture
 def world(world, monkeypatch):
-    """The shared world plus certificates and a finished print job (lms/certs);
-    print jobs started by the grid's POST are not run."""
+    """The shared world plus certificates and a finished print job (lms/certs)
+    and exams, attempts and practical assessments (lms/exams); print jobs
+    started by the grid's POST are not run."""
     from lms.core import jobs
     from tests.certs.grid import grid_certificates
+    from tests.exams.grid import grid_exams
 
     monkeypatch.setattr(jobs, "start_job", lambda job_id: None)
     world.update(grid_certificates(world))
+    world.update(grid_exams(world))
     return world
 
 

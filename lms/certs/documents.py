@@ -53,7 +53,11 @@ def certificate_data(cert: Certificate, *, base: str | None = None) -> dict:
 
 def render_certificates(certs: list[Certificate], *, target=None, base: str | None = None):
     """One PDF holding these certificates, in the given order."""
-    data = [certificate_data(cert, base=base) for cert in certs]
+    return render_data([certificate_data(cert, base=base) for cert in certs], target=target)
+
+
+def render_data(data: list[dict], *, target=None):
+    """One PDF from pages' plain data (``certificate_data``): no database needed."""
     return pdf.write_pdf(data, template_folder(), target)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from lms.certs.documents import render_certificates
+from lms.certs.documents import certificate_data, render_data
 from lms.certs.models import Certificate, PrintChunk, PrintJob
 from lms.core import jobs
 from lms.core.access import Scope
@@ -85,7 +85,11 @@ def run_print_job(job: jobs.Job) -> str:
             continue
         target = chunk_file(print_job.id, chunk.position)
         partial = target.with_suffix(".pdf.part")
-        render_certificates(_chunk_certificates(chunk), target=str(partial), base=base_url)
+        pages = [certificate_data(cert, base=base_url) for cert in _chunk_certificates(chunk)]
+        # End the read before the long render: on SQLite a transaction holds the
+        # write lock, and another worker must not wait seconds for it.
+        db.session.commit()
+        render_data(pages, target=str(partial))
         os.replace(partial, target)
         chunk.is_done = True
         done += chunk.count

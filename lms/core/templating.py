@@ -1,6 +1,7 @@
 """What every template can use: masking filters, preferences, navigation."""
 
 from flask import Flask
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -27,6 +28,9 @@ NAVIGATION = (
     ("people.index", _l("Trainees"), {Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS}),
     ("regions.institutions", _l("Institutions"),
      {Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS, Role.SYSTEM_ADMIN}),
+    ("exams.mine", _l("My exams"), {Role.TRAINEE}),
+    ("exams.index", _l("Exams"), {Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS}),
+    ("exams.practical_index", _l("Practical assessments"), {Role.EXAMINER}),
     ("quotas.index", _l("Training targets"), {Role.CIVIL_AFFAIRS}),
     ("regions.tree", _l("Regions"), {Role.CIVIL_AFFAIRS, Role.SYSTEM_ADMIN}),
     ("admin.users", _l("Users"), {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}),
@@ -45,6 +49,8 @@ def navigation_for_current_user() -> list[tuple[str, str]]:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["mask_name"] = mask_name
     app.jinja_env.filters["mask_phone"] = mask_phone
+    # Stored times are UTC; people read them in the service's time zone.
+    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
 
     @app.context_processor
     def _globals():

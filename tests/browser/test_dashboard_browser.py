@@ -3,6 +3,7 @@ unit and export the table to Excel."""
 
 import io
 from datetime import date
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -55,7 +56,8 @@ def test_province_staff_use_the_dashboard(live_app, browser):
     assert "长安区" in page.locator("main").inner_text()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="导出 Excel").click()
-    rows = list(load_workbook(io.BytesIO(open(download_info.value.path(), "rb").read())).active.iter_rows(values_only=True))
+    data = Path(download_info.value.path()).read_bytes()
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert [row[0] for row in rows[2:]] == ["长安区", "桥西区", "石家庄市"]
     assert rows[2][3] == 1  # 长安区: one person certified
     context.close()

@@ -5,11 +5,9 @@ concurrency and job tests, which cannot live in a rolled-back transaction)."""
 import os
 import shutil
 import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from lms.certs import services
 from lms.certs.eligibility import Evidence
@@ -79,53 +77,7 @@ def pdf_text(path: Path) -> str:
                           capture_output=True, text=True).stdout
 
 
-def is_postgres() -> bool:
-    return make_url(os.environ["LMS_TEST_DATABASE_URL"]).get_backend_name() == "postgresql"
-
-
 @pytest.fixture
-def committed_database(tmp_path):
-    """The URL of a database of its own that tests may really commit to: a
-    SQLite file, or (on a PostgreSQL run) a fresh PostgreSQL database, dropped after."""
-    if not is_postgres():
-        yield f"sqlite:///{tmp_path / 'committed.db'}"
-        return
-    import psycopg
-    from psycopg import sql
-
-    url = make_url(os.environ["LMS_TEST_DATABASE_URL"])
-    name = f"carelms_certs_{uuid.uuid4().hex[:10]}"
-    admin = dict(host=url.host or "127.0.0.1", port=url.port or 5432,
-                 user=url.username or "postgres", password=url.password, dbname="postgres",
-                 autocommit=True)
-    with psycopg.connect(**admin) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(**admin) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-@pytest.fixture
-def committed_app(committed_database, tmp_path):
-    """A second app on the committed database, schema created, own instance
-    folder. The test's rolled-back session is swapped out for the duration
-    (as in tests/people/test_registry.py): each app context of this app,
-    in any thread, gets its own session that really commits."""
-    from flask_sqlalchemy.session import _app_ctx_id
-    from sqlalchemy import orm
-
-    from lms import create_app
-
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=committed_database, CERTS_PRINT_CHUNK=3)
-    app.instance_path = str(tmp_path / "instance")
-    with app.app_context():
-        engine = db.engine
-        db.metadata.create_all(engine)
-    original = db.session
-    db.session = orm.scoped_session(orm.sessionmaker(bind=engine), scopefunc=_app_ctx_id)
-    try:
-        yield app
-    finally:
-        db.session.remove()
-        db.session = original
-        engine.dispose()
+def committed_app(make_committed_app):
+    """A second app that really commits, with print chunks of 3 certificates."""
+    return make_committed_app(CERTS_PRINT_CHUNK=3)

@@ -105,16 +105,16 @@ def test_a_resumed_job_gives_the_same_numbers_and_no_duplicate_pages(committed_a
         print_job = _new_print_job(home_id)
         pid, job_id = print_job.id, print_job.job_id
 
-    real_render, calls = printing.render_certificates, []
+    real_render, calls = printing.render_data, []
 
-    def dies_on_the_second_chunk(certs, **kwargs):
-        calls.append(len(certs))
+    def dies_on_the_second_chunk(pages, **kwargs):
+        calls.append(len(pages))
         if len(calls) == 2:  # half-way through: a partial file exists, then the worker "dies"
             Path(kwargs["target"]).write_bytes(b"%PDF-1.7 partial")
             raise MemoryError("worker killed")
-        return real_render(certs, **kwargs)
+        return real_render(pages, **kwargs)
 
-    monkeypatch.setattr(printing, "render_certificates", dies_on_the_second_chunk)
+    monkeypatch.setattr(printing, "render_data", dies_on_the_second_chunk)
     with committed_app.app_context():
         jobs.run_job(job_id)
         job = db.session.get(jobs.Job, job_id)

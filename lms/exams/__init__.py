@@ -1,0 +1,1 @@
+"""Exams: question bank, papers, attempts, practical assessments."""

@@ -1,0 +1,142 @@
+"""Pages of a candidate sitting an exam: my exams, start or resume, the
+paper with autosave, submit, and the result.
+
+The answer key and explanations are only ever rendered by ``result``, for a
+closed attempt; the paper and the autosave answers carry none of it.
+"""
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.core.access import Role, allow, get_in_scope_or_404
+from lms.core.vocabulary import FUNCTIONAL_AREAS
+from lms.exams import attempts as sitting
+from lms.exams import queries
+from lms.exams.blueprint import bp
+from lms.exams.models import Attempt, Exam
+from lms.extensions import db
+from lms.people.queries import person_of_user
+
+
+def _message(code: str) -> str:
+    return {
+        "not_candidate": _("You are not a candidate for this exam."),
+        "not_open": _("The exam is not open now."),
+        "already_passed": _("You have already passed this exam."),
+        "no_attempts_left": _("You have used all your attempts at this exam."),
+        "closed": _("Time is up: this exam is closed and no more answers are accepted. "
+                    "Your answers saved before the deadline count."),
+        "no_such_question": _("There is no such question in your paper."),
+    }.get(code, code)
+
+
+def _own_person():
+    person = person_of_user(current_user.id)
+    if person is None:
+        abort(404)
+    return person
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    return get_in_scope_or_404(Attempt, attempt_id)
+
+
+@bp.get("/me/exams")
+@allow(Role.TRAINEE)
+def mine():
+    person = person_of_user(current_user.id)
+    rows = queries.exams_for_person(person) if person else []
+    for _exam, attempts in rows:
+        for attempt in attempts:
+            sitting.close_if_expired(attempt)
+    db.session.commit()
+    return render_template("exams/mine.html", rows=rows)
+
+
+@bp.post("/me/exams/<int:exam_id>/start")
+@allow(Role.TRAINEE)
+def start(exam_id: int):
+    person = _own_person()
+    exam = db.session.get(Exam, exam_id)
+    if exam is None or not sitting.is_candidate(exam, person):
+        abort(404)
+    try:
+        attempt = sitting.start_attempt(exam, person)
+    except sitting.ExamError as refusal:
+        db.session.rollback()
+        flash(_message(str(refusal)), "error")
+        return redirect(url_for("exams.mine"))
+    db.session.commit()
+    return redirect(url_for("exams.paper", attempt_id=attempt.id))
+
+
+@bp.get("/me/attempts/<int:attempt_id>")
+@allow(Role.TRAINEE)
+def paper(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    if sitting.close_if_expired(attempt):
+        db.session.commit()
+    if not attempt.is_open:
+        return redirect(url_for("exams.result", attempt_id=attempt.id))
+    questions = [{"position": item.position, "kind": item.version.kind, "stem": item.version.stem,
+                  "options": [item.version.options["ABCDEFGH".index(letter)] for letter in item.option_order],
+                  "chosen": sitting.stored_to_displayed(item), "points": item.points}
+                 for item in attempt.items]
+    return render_template("exams/paper.html", attempt=attempt, questions=questions,
+                           deadline=attempt.deadline_at.isoformat())
+
+
+@bp.post("/me/attempts/<int:attempt_id>/answers")
+@allow(Role.TRAINEE)
+def save(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    payload = request.get_json(silent=True) or {}
+    position, values = payload.get("position"), payload.get("answer", [])
+    if not isinstance(position, int) or not isinstance(values, list):
+        return jsonify(error=_("Send the question's position and the chosen options.")), 400
+    try:
+        saved_at = sitting.save_answer(attempt, position, [str(v) for v in values][:8])
+    except sitting.AttemptClosed:
+        db.session.commit()  # keeps the closing of a late attempt
+        return jsonify(error=_message("closed"), closed=True), 409
+    except sitting.ExamError as refusal:
+        db.session.rollback()
+        return jsonify(error=_message(str(refusal))), 400
+    db.session.commit()
+    return jsonify(saved_at=saved_at.isoformat())
+
+
+@bp.post("/me/attempts/<int:attempt_id>/submit")
+@allow(Role.TRAINEE)
+def submit(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    # The form carries every answer too: a page whose autosave could not get
+    # through (or with scripts off) loses nothing when it is submitted in time.
+    late = sitting.close_if_expired(attempt)
+    for item in attempt.items:
+        values = request.form.getlist(f"q{item.position}")
+        if values and attempt.is_open:
+            try:
+                sitting.save_answer(attempt, item.position, values)
+            except sitting.AttemptClosed:
+                late = True
+                break
+    if attempt.is_open:
+        sitting.close_attempt(attempt)
+    db.session.commit()
+    if late:
+        flash(_message("closed"), "error")
+    return redirect(url_for("exams.result", attempt_id=attempt.id))
+
+
+@bp.get("/me/attempts/<int:attempt_id>/result")
+@allow(Role.TRAINEE)
+def result(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    if sitting.close_if_expired(attempt):
+        db.session.commit()
+    if attempt.is_open:
+        return redirect(url_for("exams.paper", attempt_id=attempt.id))
+    return render_template("exams/result.html", attempt=attempt, areas=FUNCTIONAL_AREAS,
+                           breakdown=sitting.area_breakdown(attempt))

@@ -1,0 +1,205 @@
+"""Sitting an exam: start (or resume), autosave answers, submit, and close at
+the deadline. All writes; they flush, never commit.
+
+Concurrency: every write to an attempt first updates the attempt row with a
+condition on its status (``UPDATE … WHERE status = 'open'``). That row is the
+lock: a save and a submit of the same attempt queue behind each other, and
+exactly one of two submits (double click, two tabs, a replayed request) finds
+it still open — the other reads the result the first one wrote.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms.core.time import as_utc, utcnow
+from lms.exams.models import (
+    Attempt,
+    AttemptItem,
+    AttemptStatus,
+    Exam,
+    ExamCandidate,
+    QuestionVersion,
+)
+from lms.exams.papers import draw_paper
+from lms.extensions import db
+from lms.people.models import Person
+
+
+class ExamError(ValueError):
+    """The candidate cannot do this now; the message says why."""
+
+
+class AttemptClosed(ExamError):
+    """The attempt is closed (submitted, or past its deadline): nothing more is saved."""
+
+
+def _grace() -> timedelta:
+    # A save sent just before the deadline may arrive a moment after it.
+    return timedelta(seconds=current_app.config["EXAM_GRACE_SECONDS"])
+
+
+def attempts_of(exam: Exam, person: Person) -> list[Attempt]:
+    """The person's attempts at the exam, first sitting first."""
+    return list(db.session.scalars(select(Attempt).where(
+        Attempt.exam_id == exam.id, Attempt.person_id == person.id).order_by(Attempt.number)))
+
+
+def is_candidate(exam: Exam, person: Person) -> bool:
+    return db.session.scalar(select(ExamCandidate.id).where(
+        ExamCandidate.exam_id == exam.id, ExamCandidate.person_id == person.id)) is not None
+
+
+def start_attempt(exam: Exam, person: Person, *, now: datetime | None = None) -> Attempt:
+    """The person's open attempt, or a new one with a freshly drawn paper.
+
+    Raises ``ExamError`` when the person is not a candidate, the exam is not
+    open, the attempts are used up or the exam is already passed. Two starts at
+    once (two tabs) end with one attempt: the unique (exam, person, number)
+    constraint refuses the second, which then returns the first.
+    """
+    now = now or utcnow()
+    if not is_candidate(exam, person):
+        raise ExamError("not_candidate")
+    previous = attempts_of(exam, person)
+    for attempt in previous:
+        if attempt.is_open:
+            close_if_expired(attempt, now=now)
+            if attempt.is_open:
+                return attempt
+    if not as_utc(exam.opens_at) <= now < as_utc(exam.closes_at):
+        raise ExamError("not_open")
+    if any(a.is_passed for a in previous):
+        raise ExamError("already_passed")
+    if len(previous) >= exam.attempts_allowed:
+        raise ExamError("no_attempts_left")
+    deadline = min(now + timedelta(minutes=exam.duration_minutes), as_utc(exam.closes_at))
+    attempt = Attempt(exam=exam, person=person, number=len(previous) + 1,
+                      seed=secrets.randbelow(2**31), started_at=now, deadline_at=deadline)
+    attempt.items = [AttemptItem(position=n, question_version_id=item.question_version_id,
+                                 option_order=item.option_order, points=item.points)
+                     for n, item in enumerate(draw_paper(exam, attempt.seed), start=1)]
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError:
+        # Another request started the same sitting a moment ago: use that one
+        # (the savepoint's rollback has already dropped this one).
+        return next(a for a in attempts_of(exam, person) if a.number == len(previous) + 1)
+    return attempt
+
+
+def displayed_to_stored(item: AttemptItem, shown: list[str]) -> str:
+    """Letters as the candidate saw them (A is the first option shown) → the
+    version's own letters, sorted; "true"/"false" as they are."""
+    if not item.option_order:
+        return shown[0] if shown and shown[0] in ("true", "false") else ""
+    letters = set()
+    for value in shown:
+        index = "ABCDEFGH".find(value.upper()) if len(value) == 1 else -1
+        if 0 <= index < len(item.option_order):
+            letters.add(item.option_order[index])
+    if item.version.kind == "single" and len(letters) > 1:
+        return ""
+    return "".join(sorted(letters))
+
+
+def stored_to_displayed(item: AttemptItem) -> set[str]:
+    """The candidate's saved answer in the letters they see."""
+    if not item.option_order:
+        return {item.given} if item.given else set()
+    return {"ABCDEFGH"[item.option_order.index(letter)] for letter in item.given}
+
+
+def _hold_open(attempt: Attempt, now: datetime) -> bool:
+    """Lock the attempt row if it is open and within its deadline (plus grace)."""
+    result = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN,
+                              Attempt.deadline_at > now - _grace())
+        .values(last_saved_at=now).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def save_answer(attempt: Attempt, position: int, shown: list[str], *, now: datetime | None = None) -> datetime:
+    """Save one answer (autosave). Raises ``AttemptClosed`` when the attempt is
+    closed or past its deadline — the answer is then not kept, and a late
+    attempt is closed with what was saved before."""
+    now = now or utcnow()
+    if not _hold_open(attempt, now):
+        close_if_expired(attempt, now=now)
+        raise AttemptClosed("closed")
+    item = db.session.scalar(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
+                                                       AttemptItem.position == position))
+    if item is None:
+        raise ExamError("no_such_question")
+    item.given = displayed_to_stored(item, shown)
+    item.answered_at = now
+    db.session.flush()
+    return now
+
+
+def close_attempt(attempt: Attempt, *, expired: bool = False, now: datetime | None = None) -> bool:
+    """Close and grade the attempt; idempotent. Returns True for the call that
+    closed it, False when it was already closed (its result stands)."""
+    now = now or utcnow()
+    status = AttemptStatus.EXPIRED if expired else AttemptStatus.SUBMITTED
+    result = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
+        .values(status=status, closed_at=now).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.refresh(attempt)
+        return False
+    attempt.status, attempt.closed_at = status, now
+    score = 0
+    for item in db.session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)):
+        # All or nothing: a multiple-choice answer earns its points only when exactly right.
+        item.earned = item.points if item.given and item.given == item.version.answer else 0
+        score += item.earned
+    attempt.score = score
+    attempt.is_passed = score >= attempt.exam.pass_mark
+    db.session.flush()
+    return True
+
+
+def close_if_expired(attempt: Attempt, *, now: datetime | None = None) -> bool:
+    """Close an open attempt whose deadline (plus grace) has passed, with the
+    answers saved so far. True when it closed it."""
+    now = now or utcnow()
+    if attempt.is_open and as_utc(attempt.deadline_at) + _grace() <= now:
+        return close_attempt(attempt, expired=True, now=now)
+    return False
+
+
+def close_expired_attempts(*, now: datetime | None = None) -> int:
+    """The periodic sweep: close every open attempt past its deadline."""
+    now = now or utcnow()
+    due = db.session.scalars(select(Attempt).where(
+        Attempt.status == AttemptStatus.OPEN, Attempt.deadline_at <= now - _grace())).all()
+    return sum(close_attempt(attempt, expired=True, now=now) for attempt in due)
+
+
+@dataclass(frozen=True)
+class AreaResult:
+    area: str
+    earned: int
+    points: int
+    questions: int
+    correct: int
+
+
+def area_breakdown(attempt: Attempt) -> list[AreaResult]:
+    """Points per functional area of a closed attempt, in blueprint order."""
+    rows = db.session.execute(
+        select(QuestionVersion.area, func.sum(AttemptItem.earned),
+               func.sum(AttemptItem.points), func.count(AttemptItem.id),
+               func.count(AttemptItem.id).filter(AttemptItem.earned > 0), func.min(AttemptItem.position))
+        .join(AttemptItem.version).where(AttemptItem.attempt_id == attempt.id)
+        .group_by(QuestionVersion.area)
+        .order_by(func.min(AttemptItem.position))).all()
+    return [AreaResult(area, int(earned or 0), int(points), int(n), int(correct or 0))
+            for area, earned, points, n, correct, _first in rows]

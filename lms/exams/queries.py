@@ -1,0 +1,138 @@
+"""Reads for exam pages, item analysis, and the one answer the certificate
+feature asks of exams: has this person passed the programme's theory exam and
+practical assessment?"""
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+
+from lms.core.access import scope_clause
+from lms.exams.analysis import Response
+from lms.exams.models import (
+    Attempt,
+    AttemptItem,
+    AttemptStatus,
+    Exam,
+    ExamCandidate,
+    PracticalAssessment,
+    PracticalExaminer,
+    Question,
+    QuestionBank,
+    QuestionVersion,
+)
+from lms.extensions import db
+from lms.people.models import Person
+from lms.regions.models import Institution, Region
+from lms.training.models import Programme
+
+
+@dataclass(frozen=True)
+class AssessmentOutcome:
+    """Whether the person passed each assessment the programme requires;
+    None where the programme has no such assessment."""
+
+    theory_passed: bool | None
+    practical_passed: bool | None
+
+    @property
+    def passed(self) -> bool:
+        return self.theory_passed is not False and self.practical_passed is not False
+
+
+def assessment_outcome(person: Person, programme: Programme) -> AssessmentOutcome:
+    """Theory: a closed, passed attempt at an exam of the programme. Practical:
+    a locked, passed assessment of the programme."""
+    theory = practical = None
+    if programme.theory_pass_mark is not None:
+        theory = db.session.scalar(select(Attempt.id).join(Exam).where(
+            Attempt.person_id == person.id, Exam.programme_id == programme.id,
+            Attempt.status != AttemptStatus.OPEN, Attempt.is_passed.is_(True)).limit(1)) is not None
+    if programme.practical_pass_mark is not None:
+        practical = db.session.scalar(select(PracticalAssessment.id).where(
+            PracticalAssessment.person_id == person.id, PracticalAssessment.programme_id == programme.id,
+            PracticalAssessment.locked_at.is_not(None), PracticalAssessment.is_passed.is_(True)
+        ).limit(1)) is not None
+    return AssessmentOutcome(theory, practical)
+
+
+def questions_stmt(*, search: str = "", bank: str = "", area: str = "", level: int | None = None,
+                   kind: str = ""):
+    """The bank's questions with their current version, filtered, newest code last."""
+    stmt = (select(Question).join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+            .join(QuestionBank, Question.bank_id == QuestionBank.id).order_by(Question.code))
+    if search:
+        stmt = stmt.where(or_(QuestionVersion.stem.contains(search), Question.code.contains(search.upper()),
+                              QuestionVersion.tags_json.contains(search)))
+    if bank:
+        stmt = stmt.where(QuestionBank.code == bank)
+    if area:
+        stmt = stmt.where(Question.area == area)
+    if level:
+        stmt = stmt.where(Question.level == level)
+    if kind:
+        stmt = stmt.where(Question.kind == kind)
+    return stmt
+
+
+def banks() -> list[QuestionBank]:
+    return list(db.session.scalars(select(QuestionBank).order_by(QuestionBank.code)))
+
+
+def exams_stmt():
+    """Exams in the current user's scope, latest first."""
+    return (select(Exam).join(Institution, Exam.institution_id == Institution.id)
+            .join(Region, Institution.region_id == Region.id)
+            .where(scope_clause(region_path=Region.path, institution_columns=[Exam.institution_id]))
+            .order_by(Exam.opens_at.desc(), Exam.id.desc()))
+
+
+def candidates_with_results(exam: Exam) -> list[tuple[Person, list[Attempt]]]:
+    """Each candidate with their attempts at the exam."""
+    people = db.session.scalars(select(Person).join(ExamCandidate, ExamCandidate.person_id == Person.id)
+                                .where(ExamCandidate.exam_id == exam.id).order_by(Person.name)).all()
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id).order_by(Attempt.number)):
+        attempts.setdefault(attempt.person_id, []).append(attempt)
+    return [(person, attempts.get(person.id, [])) for person in people]
+
+
+def exams_for_person(person: Person) -> list[tuple[Exam, list[Attempt]]]:
+    """The exams the person is a candidate for, with their attempts."""
+    exams = db.session.scalars(select(Exam).join(ExamCandidate, ExamCandidate.exam_id == Exam.id)
+                               .where(ExamCandidate.person_id == person.id).order_by(Exam.opens_at.desc())).all()
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in db.session.scalars(select(Attempt).where(Attempt.person_id == person.id)
+                                      .order_by(Attempt.number)):
+        attempts.setdefault(attempt.exam_id, []).append(attempt)
+    return [(exam, attempts.get(exam.id, [])) for exam in exams]
+
+
+def closed_responses(exam: Exam) -> tuple[list[Response], dict[int, float], dict[int, str], dict[int, str]]:
+    """For item analysis: every response of the exam's closed attempts (by
+    question), each attempt's total, and each question's letters and key."""
+    rows = db.session.execute(
+        select(AttemptItem.attempt_id, QuestionVersion.question_id, AttemptItem.given, AttemptItem.earned,
+               AttemptItem.points, QuestionVersion.options_json, QuestionVersion.answer, Attempt.score)
+        .join(Attempt, AttemptItem.attempt_id == Attempt.id)
+        .join(QuestionVersion, AttemptItem.question_version_id == QuestionVersion.id)
+        .where(Attempt.exam_id == exam.id, Attempt.status != AttemptStatus.OPEN)).all()
+    responses, totals, letters, keys = [], {}, {}, {}
+    for attempt_id, question_id, given, earned, points, options_json, answer, score in rows:
+        responses.append(Response(attempt_id, question_id, given or "", bool(earned) and earned == points))
+        totals[attempt_id] = float(score or 0)
+        letters[question_id] = "ABCDEFGH"[: len(json.loads(options_json))]
+        keys[question_id] = answer
+    return responses, totals, letters, keys
+
+
+def practical_stmt(user_id: int | None = None):
+    """Practical assessments in scope; with ``user_id``, only those that
+    examiner is assigned to."""
+    stmt = (select(PracticalAssessment).join(Institution, PracticalAssessment.institution_id == Institution.id)
+            .join(Region, Institution.region_id == Region.id)
+            .order_by(PracticalAssessment.created_at.desc()))
+    if user_id is not None:
+        return stmt.join(PracticalExaminer).where(PracticalExaminer.user_id == user_id)
+    return stmt.where(scope_clause(region_path=Region.path,
+                                   institution_columns=[PracticalAssessment.institution_id]))

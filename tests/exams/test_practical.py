@@ -1,0 +1,133 @@
+"""Practical assessments: sheets, marks from several examiners, the mean, the
+disagreement flag, critical items, the chief examiner's lock, and changes
+after the lock."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from lms.core.audit import AuditEntry
+from lms.core.content import content_dir
+from lms.exams import practical
+from lms.exams.queries import assessment_outcome
+from lms.extensions import db
+from lms.training.models import Programme
+
+
+@pytest.fixture
+def sheet():
+    practical.import_sheets(Path(content_dir()) / "practical")
+    from lms.exams.models import PracticalSheet
+
+    return db.session.scalar(select(PracticalSheet).where(PracticalSheet.code == "cg5-turning"))
+
+
+@pytest.fixture
+def assessment(sheet, candidate, home, examiners):
+    programme = Programme(code="CG-5", name="养老护理员（五级/初级工）职业技能培训", category="caregiver", level=5,
+                          hours=180, certificate_kind="skill_level", theory_pass_mark=60, practical_pass_mark=60)
+    db.session.add(programme)
+    return practical.create_assessment(sheet=sheet, person=candidate, institution=home, programme=programme,
+                                       examiners=examiners, chief=examiners[0])
+
+
+def _points(sheet, minus: int = 0) -> dict[str, int]:
+    """Full points on every item, less ``minus`` on the first."""
+    points = {item["code"]: item["max_points"] for item in sheet.items}
+    first = sheet.items[0]["code"]
+    points[first] -= minus
+    return points
+
+
+def test_every_shipped_sheet_adds_up_to_100():
+    for path in (Path(content_dir()) / "practical").glob("*.yaml"):
+        spec = practical.read_sheet(path)
+        assert sum(item["max_points"] for item in spec.items) == 100, path.name
+        assert spec.critical, path.name
+
+
+def test_the_score_is_the_examiners_mean_once_all_have_marked(assessment, examiners):
+    practical.record_marks(assessment, examiners[0], _points(assessment.sheet, minus=5), [])
+    assert assessment.score is None  # the second examiner has not marked yet
+    practical.record_marks(assessment, examiners[1], _points(assessment.sheet, minus=2), [])
+    assert assessment.score == 96.5 and assessment.is_passed and not assessment.is_flagged
+
+
+def test_a_gap_above_the_threshold_is_flagged_and_locking_then_needs_a_note(app, assessment, examiners):
+    gap = app.config["PRACTICAL_FLAG_GAP"]
+    sheet = assessment.sheet
+    low = _points(sheet)
+    for item in sheet.items[:3]:
+        low[item["code"]] = 0
+    assert 100 - sum(low.values()) > gap
+    practical.record_marks(assessment, examiners[0], _points(sheet), [])
+    practical.record_marks(assessment, examiners[1], low, [])
+    assert assessment.is_flagged
+    with pytest.raises(practical.PracticalError, match="flagged_needs_note"):
+        practical.lock_assessment(assessment, examiners[0])
+    practical.lock_assessment(assessment, examiners[0], "复核录像，按两位考评员均分")
+    assert assessment.is_locked
+
+
+def test_a_critical_item_fails_the_sheet_whatever_the_points(assessment, examiners):
+    practical.record_marks(assessment, examiners[0], _points(assessment.sheet), [0])
+    practical.record_marks(assessment, examiners[1], _points(assessment.sheet), [0])
+    assert assessment.score == 100 and assessment.is_passed is False
+
+
+def test_points_outside_an_items_range_are_refused_naming_the_item(assessment, examiners):
+    points = _points(assessment.sheet)
+    first = assessment.sheet.items[0]
+    points[first["code"]] = first["max_points"] + 1
+    with pytest.raises(practical.PracticalError, match=f"item:{first['code']}"):
+        practical.record_marks(assessment, examiners[0], points, [])
+
+
+def test_only_assigned_examiners_mark_and_only_the_chief_locks(assessment, examiners, make_user, home):
+    from lms.core.access import Role
+
+    stranger = make_user(Role.EXAMINER, institution=home)
+    with pytest.raises(practical.PracticalError, match="not_assigned"):
+        practical.record_marks(assessment, stranger, _points(assessment.sheet), [])
+    for examiner in examiners:
+        practical.record_marks(assessment, examiner, _points(assessment.sheet), [])
+    with pytest.raises(practical.PracticalError, match="not_chief"):
+        practical.lock_assessment(assessment, examiners[1])
+
+
+def test_after_the_lock_a_change_needs_the_chief_and_a_reason_and_is_audited(assessment, examiners):
+    for examiner in examiners:
+        practical.record_marks(assessment, examiner, _points(assessment.sheet), [])
+    practical.lock_assessment(assessment, examiners[0])
+    with pytest.raises(practical.PracticalError, match="locked"):
+        practical.record_marks(assessment, examiners[1], _points(assessment.sheet, minus=10), [])
+    with pytest.raises(practical.PracticalError, match="locked"):
+        practical.record_marks(assessment, examiners[0], _points(assessment.sheet, minus=10), [])
+    practical.record_marks(assessment, examiners[0], _points(assessment.sheet, minus=10), [],
+                           reason="录入错误：第一项应扣10分")
+    assert assessment.score == 95
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "practical.marks_after_lock")).one()
+    assert '"total": 100' in entry.old_values and '"total": 90' in entry.new_values
+    assert "录入错误" in entry.new_values
+
+
+def test_certificates_read_theory_and_practical_results(assessment, examiners, candidate, make_exam):
+    from lms.exams import attempts as sitting
+    from lms.exams.services import add_candidates
+
+    programme = assessment.programme
+    assert assessment_outcome(candidate, programme).passed is False
+    for examiner in examiners:
+        practical.record_marks(assessment, examiner, _points(assessment.sheet), [])
+    practical.lock_assessment(assessment, examiners[0])
+    exam = make_exam(programme=programme)
+    add_candidates(exam, [candidate])
+    attempt = sitting.start_attempt(exam, candidate)
+    for item in attempt.items:
+        key = item.version.answer
+        shown = [key] if not item.option_order else ["ABCD"[item.option_order.index(c)] for c in key]
+        sitting.save_answer(attempt, item.position, shown)
+    sitting.close_attempt(attempt)
+    outcome = assessment_outcome(candidate, programme)
+    assert outcome.theory_passed and outcome.practical_passed and outcome.passed

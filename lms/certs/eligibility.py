@@ -4,13 +4,12 @@
 unmet ones; ``require_eligible`` raises ``NotEligible`` naming them. A
 requirement is a function ``(person, programme, evidence) -> message | None``.
 
-Exams and training results do not exist yet, so today the decisive
-requirement is an explicit, audited staff decision (``Evidence.staff_confirmed``).
-When exams land, add requirements here that read their queries — e.g. "theory
-score ≥ programme.theory_pass_mark", "practical ≥ practical_pass_mark", "study
-hours ≥ programme.hours" — and let ``staff_decision`` apply only to programmes
-without an exam (``not programme.has_exam``). Certs reads other features'
-results; they never import certs.
+A programme with assessments (``programme.has_exam``: a theory and/or a
+practical pass mark) needs them passed in CareLMS — a closed, passed theory
+attempt and a locked, passed practical assessment — read from the exams
+feature's one answer, ``assessment_outcome``. A programme without assessments
+(family caregivers) needs an explicit, audited staff decision with its basis
+(``Evidence``). Certs reads other features' results; they never import certs.
 """
 
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms.certs.models import Certificate, CertificateStatus
+from lms.exams.queries import assessment_outcome
 from lms.extensions import db
 from lms.people.models import Person
 from lms.training.models import Programme
@@ -66,7 +66,22 @@ def no_current_certificate(person: Person, programme: Programme, evidence: Evide
     return None
 
 
+def assessments_passed(person: Person, programme: Programme, evidence: Evidence):
+    if not programme.has_exam:
+        return None
+    outcome = assessment_outcome(person, programme)
+    if outcome.theory_passed is False and outcome.practical_passed is False:
+        return _l("The theory exam and the practical assessment have not been passed yet.")
+    if outcome.theory_passed is False:
+        return _l("The theory exam has not been passed yet.")
+    if outcome.practical_passed is False:
+        return _l("The practical assessment has not been passed (or its result is not locked) yet.")
+    return None
+
+
 def staff_decision(person: Person, programme: Programme, evidence: Evidence):
+    if programme.has_exam:
+        return None  # the assessments decide
     if not evidence.staff_confirmed or not evidence.note.strip():
         return _l("Confirm that the requirements are met and say on what basis.")
     return None
@@ -74,7 +89,7 @@ def staff_decision(person: Person, programme: Programme, evidence: Evidence):
 
 Requirement = Callable[[Person, Programme, Evidence], object]
 REQUIREMENTS: tuple[Requirement, ...] = (
-    programme_is_active, category_matches, no_current_certificate, staff_decision,
+    programme_is_active, category_matches, no_current_certificate, assessments_passed, staff_decision,
 )
 
 

@@ -19,6 +19,7 @@ from lms.core.access import Role
 from lms.core.content import content_dir
 from lms.courses.queries import course_by_slug
 from lms.courses.services import enrol
+from lms.demo.exams import seed_exams
 from lms.demo.identities import fake_credit_code, fake_id_number, fake_mobile, fake_name
 from lms.extensions import db
 from lms.people import services as people
@@ -90,6 +91,11 @@ def seed_demo(seed: int = 20261123) -> dict:
                          institution=institution)
         logins.append((staff.username, f"institution_staff {name}"))
         _seed_trainees(random.Random(seed * 1000 + number), institution, staff, count=6)
+        if number == 1:  # the first institution also examines: its examiners and exam
+            examiners = [_account(f"examiner{n}", f"{name}考评员{n}", Role.EXAMINER, created,
+                                  institution=institution) for n in (1, 2)]
+            logins.append(("examiner1, examiner2", f"examiner {name}"))
+            seed_exams(institution, examiners)
     _enrol_on_courses()
     trainee = db.session.scalar(
         select(User).join(User.assignments).where(User.username.like("1%")).order_by(User.id).limit(1)

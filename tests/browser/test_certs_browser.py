@@ -15,7 +15,7 @@ from lms.extensions import db
 from lms.people import services as people
 from lms.regions.queries import region_by_code
 from lms.regions.services import create_institution, import_regions
-from tests.certs.conftest import add_programmes
+from tests.certs.conftest import add_programmes, pass_assessments
 from tests.conftest import PASSWORD, REGION_TREE
 
 NAMES = ["王秀英", "李桂兰", "张建华", "刘淑珍", "陈玉梅"]
@@ -36,6 +36,7 @@ def _seed(app) -> list[str]:
             person = people.register_person(
                 name=name, id_number=fake_id_number(rng, "130102"), phone=fake_mobile(rng),
                 region=region, categories=["caregiver"], employer=home, registered_by=home)
+            pass_assessments(person, programme, home)
             cert = services.issue_certificate(person, programme, issued_by=staff, institution=home,
                                               evidence=Evidence(staff_confirmed=True, note="结业考核合格"))
             numbers.append(cert.number)

@@ -37,6 +37,44 @@ def add_programmes() -> dict[str, Programme]:
     return made
 
 
+def pass_assessments(person, programme: Programme, institution) -> None:
+    """Record what the exams feature records after real sittings: a passed
+    theory attempt and a locked, passed practical assessment of ``programme``
+    (nothing for a programme without assessments)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from lms.auth import services as accounts
+    from lms.auth.models import User
+    from lms.core.time import utcnow
+    from lms.exams.models import Attempt, AttemptStatus, Exam, PracticalAssessment, PracticalSheet
+
+    if not programme.has_exam or db.session.scalar(select(PracticalAssessment.id).where(
+            PracticalAssessment.person_id == person.id, PracticalAssessment.programme_id == programme.id)):
+        return
+    now = utcnow()
+    exam = db.session.scalar(select(Exam).where(Exam.programme_id == programme.id,
+                                                Exam.institution_id == institution.id))
+    if exam is None:
+        exam = Exam(title=f"{programme.name}理论考试", programme=programme, institution=institution,
+                    audience=programme.category, level=programme.level, blueprint_json="[]",
+                    duration_minutes=90, pass_mark=60, attempts_allowed=2,
+                    opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1))
+    db.session.add(Attempt(exam=exam, person=person, number=1, seed=0, status=AttemptStatus.SUBMITTED,
+                           started_at=now, deadline_at=now, closed_at=now, score=82, is_passed=True))
+    sheet = db.session.scalar(select(PracticalSheet).where(PracticalSheet.code == "certs-tests"))
+    sheet = sheet or PracticalSheet(code="certs-tests", title="为卧床老年人翻身", level=programme.level,
+                                    area="daily_care", minutes=15, pass_mark=60, items_json="[]")
+    chief = db.session.scalar(select(User).where(User.username == "certs-tests-chief"))
+    chief = chief or accounts.create_user(username="certs-tests-chief", display_name="主考",
+                                          password="Chief#exam2026")
+    db.session.add(PracticalAssessment(sheet=sheet, person=person, institution=institution,
+                                       programme=programme, chief_examiner_id=chief.id, score_tenths=760,
+                                       is_passed=True, locked_at=now, locked_by_id=chief.id))
+    db.session.flush()
+
+
 @pytest.fixture
 def programmes():
     return add_programmes()
@@ -56,7 +94,9 @@ def staff(make_user, home):
 def issue(programmes, staff, home):
     """issue(person, code="CG-4"): a valid certificate, issued by `staff`."""
 
-    def do_issue(person, code="CG-4", evidence=EVIDENCE):
+    def do_issue(person, code="CG-4", evidence=EVIDENCE, *, passed=True):
+        if passed:
+            pass_assessments(person, programmes[code], home)
         return services.issue_certificate(person, programmes[code], issued_by=staff,
                                           institution=home, evidence=evidence)
 

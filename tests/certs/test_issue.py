@@ -12,21 +12,32 @@ from lms.certs.models import Certificate, CertificateStatus
 from lms.core.access import Role
 from lms.core.audit import AuditEntry
 from lms.extensions import db
+from tests.certs.conftest import pass_assessments
 
 
-def test_no_certificate_without_an_explicit_staff_decision(make_person, issue):
+def test_without_assessments_no_certificate_without_an_explicit_staff_decision(make_person, issue):
+    family = ("family_caregiver",)
     with pytest.raises(NotEligible) as why:
-        issue(make_person(), evidence=Evidence(staff_confirmed=False, note="上课了"))
+        issue(make_person(categories=family), "FC", evidence=Evidence(staff_confirmed=False, note="上课了"))
     assert len(why.value.unmet) == 1
     with pytest.raises(NotEligible):
-        issue(make_person(name="赵六"), evidence=Evidence(staff_confirmed=True, note="  "))
+        issue(make_person(name="赵六", categories=family), "FC",
+              evidence=Evidence(staff_confirmed=True, note="  "))
     assert db.session.scalar(select(db.func.count()).select_from(Certificate)) == 0
+    assert issue(make_person(name="孙七", categories=family), "FC").number
+
+
+def test_a_skill_level_certificate_needs_theory_and_practical_passed(make_person, issue):
+    with pytest.raises(NotEligible) as why:
+        issue(make_person(), passed=False)
+    assert [str(u) for u in why.value.unmet] == ["The theory exam and the practical assessment have not been passed yet."]
+    assert issue(make_person(name="周八")).number  # with both passed, no staff decision is needed
 
 
 def test_every_unmet_requirement_is_named(make_person, programmes):
     person = make_person(categories=("family_caregiver",))
     unmet = eligibility(person, programmes["CG-4"], Evidence())
-    assert len(unmet) == 2  # wrong category, and no staff decision
+    assert len(unmet) == 2  # wrong category, and the assessments not passed
 
 
 def test_a_second_certificate_for_the_same_programme_is_refused(make_person, issue):
@@ -83,6 +94,8 @@ def test_revoke_and_reissue_need_a_reason_and_are_audited(make_person, issue, st
 def test_staff_issue_through_the_form(client, login, world, programmes):
     login(world["users"]["institution_staff"])
     person = world["person"]
+    pass_assessments(person, programmes["CG-4"], world["home"])
+    db.session.commit()
     response = client.post(f"/people/{person.id}/certificates/new",
                            data={"programme": "CG-4", "confirmed": "y", "note": "理论82、技能76"})
     assert response.status_code == 302
@@ -103,6 +116,8 @@ def test_unconfirmed_form_issues_nothing(client, login, world, programmes):
 
 def test_trainee_downloads_only_their_own_certificate(client, login, world, programmes, staff, home):
     evidence = Evidence(staff_confirmed=True, note="结业")
+    for person in (world["person"], world["outsider"]):
+        pass_assessments(person, programmes["CG-4"], home)
     own = services.issue_certificate(world["person"], programmes["CG-4"], issued_by=staff,
                                      institution=home, evidence=evidence)
     other = services.issue_certificate(world["outsider"], programmes["CG-4"], issued_by=staff,
@@ -118,6 +133,8 @@ def test_trainee_downloads_only_their_own_certificate(client, login, world, prog
 
 def test_staff_list_shows_only_certificates_in_scope(client, login, world, programmes):
     evidence = Evidence(staff_confirmed=True, note="结业")
+    pass_assessments(world["person"], programmes["CG-4"], world["home"])
+    pass_assessments(world["outsider"], programmes["CG-4"], world["other"])
     own = services.issue_certificate(world["person"], programmes["CG-4"], issued_by=None,
                                      institution=world["home"], evidence=evidence)
     other = services.issue_certificate(world["outsider"], programmes["CG-4"], issued_by=None,

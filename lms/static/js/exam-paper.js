@@ -16,7 +16,15 @@
     return values;
   }
 
+  // One save in flight per question: a change made meanwhile is sent when it
+  // returns, so the server never ends up with an older answer than the page.
+  var inFlight = {}, dirty = {};
+
   function save(fieldset) {
+    var position = fieldset.getAttribute("data-position");
+    if (inFlight[position]) { dirty[position] = true; return; }
+    inFlight[position] = true;
+    dirty[position] = false;
     var body = JSON.stringify({ position: parseInt(fieldset.getAttribute("data-position"), 10),
                                 answer: answerOf(fieldset) });
     fetch(form.getAttribute("data-save-url"), {
@@ -25,13 +33,19 @@
     }).then(function (response) {
       return response.json().then(function (data) {
         if (response.ok) {
-          status.textContent = form.getAttribute("data-saved-text") + " " + new Date().toLocaleTimeString();
+          status.textContent = form.getAttribute("data-saved-text") + " " +
+            new Date().toLocaleTimeString(document.documentElement.lang || undefined);
         } else {
           status.textContent = data.error || form.getAttribute("data-failed-text");
           if (data.closed) { window.location.reload(); }
         }
       });
-    }).catch(function () { status.textContent = form.getAttribute("data-failed-text"); });
+    }).catch(function () {
+      status.textContent = form.getAttribute("data-failed-text");
+    }).then(function () {
+      inFlight[position] = false;
+      if (dirty[position]) { save(fieldset); }
+    });
   }
 
   form.addEventListener("change", function (event) {

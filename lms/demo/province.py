@@ -1,7 +1,7 @@
 """``flask demo seed --scale province``: a realistic province for the
 dashboard and its benchmark — ~400 institutions, 45,000 trainees with valid ID
-numbers, ~1M study-time records, ~45,000 certificates spread over the plans'
-periods, with some allocation units ahead of their targets and some behind.
+numbers, ~1M study-time records, ~200,000 exam attempts, ~45,000 certificates
+spread over the plans' periods, with some allocation units ahead of their targets and some behind.
 
 Everything is written with multi-row Core inserts (one ORM object at a time
 would take hours). Deterministic: the same seed gives the same province.
@@ -21,6 +21,7 @@ from lms.core.crypto import encrypt_text, keyed_hash
 from lms.core.masking import mask_id_number
 from lms.courses.models import Course, CourseEnrolment, Lesson, StudyInterval
 from lms.demo.identities import fake_credit_code, fake_id_number, fake_mobile, fake_name
+from lms.exams.models import Attempt, AttemptStatus, Exam
 from lms.extensions import db
 from lms.people.models import ID_NUMBER_CONTEXT, Person, PersonCategory
 from lms.regions.models import Institution, InstitutionKind, Region, RegionLevel
@@ -79,7 +80,10 @@ def seed_province(*, trainees: int = 45_000, intervals_per_trainee: int = 22, se
     progress(f"study records: {intervals}")
     certificates = _seed_certificates(rng, people, pace)
     progress(f"certificates: {certificates}")
-    return {"trainees": len(people), "study_records": intervals, "certificates": certificates}
+    attempts = _seed_exam_attempts(rng, people, institutions)
+    progress(f"exam attempts: {attempts}")
+    return {"trainees": len(people), "study_records": intervals, "certificates": certificates,
+            "exam_attempts": attempts}
 
 
 def _seed_institutions(rng, units, counties) -> dict[int, list[int]]:
@@ -161,6 +165,50 @@ def _seed_study(rng, people, per_person) -> int:
     for chunk in _chunks(intervals, 50_000):
         _insert(StudyInterval.__table__, chunk)
     return len(intervals)
+
+
+EXAM_CATEGORIES = ("caregiver", "institution_head", "social_worker")
+EXAMS_PER_INSTITUTION = 6  # one a quarter, 2021-Q1 to 2022-Q2
+
+
+def _seed_exam_attempts(rng, people, institutions) -> int:
+    """Quarterly theory exams at every institution, and ~4–5 closed attempts
+    per trainee of an examined category (mock and real sittings): ~200,000
+    attempts, some failed, for the dashboard's pass rate. Papers' items are
+    not generated: the pass rate reads attempts only."""
+    rows, owners = [], []
+    for unit_institutions in institutions.values():
+        for institution_id in unit_institutions:
+            for category in EXAM_CATEGORIES:
+                for quarter in range(EXAMS_PER_INSTITUTION):
+                    opens = datetime(2021 + quarter // 4, 1 + 3 * (quarter % 4), 15, 9)
+                    rows.append({"title": f"{opens:%Y}年第{quarter % 4 + 1}季度理论知识考试",
+                                 "institution_id": institution_id, "audience": category, "level": None,
+                                 "blueprint_json": "[]", "duration_minutes": 90, "pass_mark": 60,
+                                 "attempts_allowed": 2, "opens_at": opens, "closes_at": opens + timedelta(days=7),
+                                 "created_at": opens - timedelta(days=14)})
+                    owners.append((institution_id, category))
+    ids = _insert(Exam.__table__, rows, returning=Exam.__table__.c.id)
+    exams = defaultdict(list)
+    for owner, exam_id in zip(owners, ids, strict=True):
+        exams[owner].append(exam_id)
+    opens_by_id = {exam_id: row["opens_at"] for exam_id, row in zip(ids, rows, strict=True)}
+    attempts = []
+    for person in people:
+        offered = exams.get((person["institution_id"], person["category"]), [])
+        if not offered:
+            continue
+        for exam_id in rng.sample(offered, min(len(offered), rng.choice((3, 4, 5, 6)))):
+            started = opens_by_id[exam_id] + timedelta(days=rng.randrange(7), minutes=rng.randrange(480))
+            score = max(0, min(100, round(rng.gauss(71, 12))))
+            attempts.append({"exam_id": exam_id, "person_id": person["id"], "number": 1, "seed": rng.randrange(2**31),
+                             "status": AttemptStatus.SUBMITTED, "started_at": started,
+                             "deadline_at": started + timedelta(minutes=90),
+                             "closed_at": started + timedelta(minutes=rng.randrange(30, 90)),
+                             "score": score, "is_passed": score >= 60})
+    for chunk in _chunks(attempts, 50_000):
+        _insert(Attempt.__table__, chunk)
+    return len(attempts)
 
 
 def _seed_certificates(rng, people, pace) -> int:

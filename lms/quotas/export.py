@@ -16,13 +16,14 @@ def dashboard_workbook(title: str, own: RegionProgress, rows: list[RegionProgres
     sheet.append([title])
     sheet.append([_("Region"), _("Code"), _("Target (persons)"), _("Certified (persons)"), _("Share done"),
                   _("Share expected"), _("Gap"), _("Forecast"), _("Status"), _("Target (person-times)"),
-                  _("Completed (person-times)"), _("In training")])
+                  _("Completed (person-times)"), _("In training"), _("Exam pass rate"), _("Exam attempts")])
     for item in [*rows, own]:
         persons, times = item.persons, item.person_times
         sheet.append([
             item.region.name, item.region.code, persons.target, persons.done, persons.percent,
             persons.expected_percent, persons.gap, persons.forecast.isoformat() if persons.forecast else "",
-            str(labels[persons.status]), times.target, times.done, item.in_training,
+            str(labels[persons.status]), times.target, times.done, item.in_training, item.exam_pass_percent,
+            item.exams_taken,
         ])
     buffer = BytesIO()
     book.save(buffer)

@@ -12,6 +12,7 @@ from sqlalchemy import and_, distinct, exists, extract, func, select
 
 from lms.certs.models import Certificate, CertificateStatus
 from lms.courses.models import Course, CourseEnrolment
+from lms.exams.models import Attempt, AttemptStatus, Exam
 from lms.extensions import db
 from lms.people.models import Person
 from lms.quotas.models import Plan, Target
@@ -27,7 +28,14 @@ class RegionProgress:
     persons: Measure
     person_times: Measure
     in_training: int = 0
+    exams_passed: int = 0  # closed theory attempts of the category in the period that passed
+    exams_taken: int = 0
     extra: dict = field(default_factory=dict)
+
+    @property
+    def exam_pass_percent(self) -> int | None:
+        """Share of the theory attempts that passed, in whole percent (None without attempts)."""
+        return None if not self.exams_taken else self.exams_passed * 100 // self.exams_taken
 
 
 def plans() -> list[Plan]:
@@ -76,6 +84,21 @@ def _in_training(category: str, root: Region) -> dict[str, int]:
     return dict(db.session.execute(stmt).all())
 
 
+def _exam_results(category: str, plan: Plan, root: Region, until: date) -> dict[str, tuple[int, int]]:
+    """(passed, taken) theory attempts of the category closed within the plan's
+    period, by child region of ``root`` — the region of the examining institution."""
+    child = func.substr(Region.path, 1, len(root.path) + SEGMENT)
+    stmt = (select(child, func.count(Attempt.id).filter(Attempt.is_passed.is_(True)), func.count(Attempt.id))
+            .select_from(Attempt).join(Exam, Exam.id == Attempt.exam_id)
+            .join(Institution, Institution.id == Exam.institution_id)
+            .join(Region, Region.id == Institution.region_id)
+            .where(Exam.audience == category, Attempt.status != AttemptStatus.OPEN,
+                   Attempt.closed_at >= plan.period_start, Attempt.closed_at < until + timedelta(days=1),
+                   Region.path.startswith(root.path))
+            .group_by(child))
+    return {path: (passed, taken) for path, passed, taken in db.session.execute(stmt)}
+
+
 def _targets(plan: Plan, category: str, regions: list[Region]) -> dict[int, Target]:
     stmt = select(Target).where(Target.plan_id == plan.id, Target.category == category,
                                 Target.region_id.in_([r.id for r in regions]))
@@ -94,27 +117,30 @@ def region_progress(plan: Plan, category: str, root: Region, today: date) -> tup
     done = _certificate_counts(category, plan, root, until)
     recent = _certificate_counts(category, plan, root, until, since=window_start)
     training = _in_training(category, root)
+    exams = _exam_results(category, plan, root, until)
     children = children_of(root)
     targets = _targets(plan, category, [root, *children])
     fraction = expected_fraction(plan.period_start, plan.deadline, today)
     config = current_app.config
     ratios = {"on_track_ratio": config["QUOTA_ON_TRACK_RATIO"], "at_risk_ratio": config["QUOTA_AT_RISK_RATIO"]}
 
-    def row(region: Region, counts: tuple[int, int], recent_counts: tuple[int, int], in_training: int):
+    def row(region: Region, counts: tuple[int, int], recent_counts: tuple[int, int], in_training: int,
+            exam_results: tuple[int, int]):
         target = targets.get(region.id)
         common = {"fraction": fraction, "today": until, "deadline": plan.deadline, **ratios}
         return RegionProgress(
             region=region,
             persons=Measure(target.persons if target else None, counts[0], recent_counts[0], **common),
             person_times=Measure(target.person_times if target else None, counts[1], recent_counts[1], **common),
-            in_training=in_training,
+            in_training=in_training, exams_passed=exam_results[0], exams_taken=exam_results[1],
         )
 
-    rows = [row(child, done.get(child.path, (0, 0)), recent.get(child.path, (0, 0)), training.get(child.path, 0))
-            for child in children]
+    rows = [row(child, done.get(child.path, (0, 0)), recent.get(child.path, (0, 0)), training.get(child.path, 0),
+                exams.get(child.path, (0, 0))) for child in children]
     total = _certificate_counts(category, plan, root, until, by_child=False)[root.path]
     total_recent = _certificate_counts(category, plan, root, until, since=window_start, by_child=False)[root.path]
-    own = row(root, total, total_recent, sum(training.values()))
+    own = row(root, total, total_recent, sum(training.values()),
+              (sum(p for p, _t in exams.values()), sum(t for _p, t in exams.values())))
     return own, rows
 
 

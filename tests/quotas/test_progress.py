@@ -132,3 +132,39 @@ def test_monthly_trend_is_cumulative(plan, make_person, certify, regions):
     certify(make_person("130104"), date(2021, 3, 2))
     trend = monthly_trend(plan, "caregiver", regions["130000"], date(2021, 3, 31))
     assert trend == [("2021-01", 1, 1), ("2021-02", 0, 1), ("2021-03", 1, 2)]
+
+
+def test_exam_pass_rate_counts_closed_attempts_of_the_category_in_the_period(plan, make_person, make_institution,
+                                                                           regions):
+    from datetime import datetime, timedelta
+
+    from lms.exams.models import Attempt, AttemptStatus, Exam
+
+    home = make_institution("130102")
+    opens = datetime(2021, 6, 1, 9)
+    exam = Exam(title="理论考试", institution=home, audience="caregiver", blueprint_json="[]",
+                duration_minutes=90, pass_mark=60, attempts_allowed=2, opens_at=opens,
+                closes_at=opens + timedelta(days=1))
+    heads_exam = Exam(title="负责人考试", institution=home, audience="institution_head", blueprint_json="[]",
+                      duration_minutes=90, pass_mark=60, attempts_allowed=2, opens_at=opens,
+                      closes_at=opens + timedelta(days=1))
+    db.session.add_all([exam, heads_exam])
+
+    def sit(exam_, person, score, status=AttemptStatus.SUBMITTED, closed=opens):
+        db.session.add(Attempt(exam=exam_, person=person, number=1, seed=1, status=status, started_at=opens,
+                               deadline_at=opens, closed_at=closed if status != AttemptStatus.OPEN else None,
+                               score=score, is_passed=None if score is None else score >= 60))
+
+    sit(exam, make_person("130102", name="甲"), 82)
+    sit(exam, make_person("130102", name="乙"), 71, AttemptStatus.EXPIRED)
+    sit(exam, make_person("130102", name="丙"), 40)
+    sit(exam, make_person("130102", name="丁"), None, AttemptStatus.OPEN)  # still sitting: not counted
+    sit(exam, make_person("130102", name="戊"), 90, closed=datetime(2020, 12, 1))  # before the period
+    sit(heads_exam, make_person("130102", name="己"), 30)  # another category
+    db.session.flush()
+    own, rows = region_progress(plan, "caregiver", regions["130100"], TODAY)
+    by_code = {row.region.code: row for row in rows}
+    assert (by_code["130102"].exams_passed, by_code["130102"].exams_taken) == (2, 3)
+    assert by_code["130102"].exam_pass_percent == 66
+    assert by_code["130104"].exam_pass_percent is None
+    assert (own.exams_passed, own.exams_taken) == (2, 3)

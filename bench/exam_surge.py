@@ -498,6 +498,62 @@ class Schedule:
 
 # ── report ──────────────────────────────────────────────────────────────────
 
+class CpuMeter:
+    """CPU seconds used by gunicorn (master and workers), by this database's
+    PostgreSQL backends and by this process (the client), and how busy the
+    whole machine was, between ``start()`` and ``stop()``. Linux /proc only;
+    elsewhere it reports nothing."""
+
+    def __init__(self, server_pid: int, database: str):
+        self.server_pid, self.database = server_pid, database
+        self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self.available = Path("/proc/stat").exists()
+
+    def _stat(self, pid: str) -> tuple[int, float] | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return int(fields[1]), (int(fields[11]) + int(fields[12])) / self.tick  # ppid, utime + stime
+
+    def _sample(self) -> dict:
+        server = postgres = 0.0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            stat = self._stat(entry.name)
+            if stat is None:
+                continue
+            ppid, seconds = stat
+            if int(entry.name) == self.server_pid or ppid == self.server_pid:
+                server += seconds
+            else:
+                try:
+                    command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                except OSError:
+                    continue
+                if command.startswith("postgres:") and f" {self.database} " in command:
+                    postgres += seconds
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        ticks = [int(v) for v in fields]
+        idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)
+        usage = os.times()
+        return {"server": server, "postgres": postgres, "client": usage.user + usage.system,
+                "machine_total": sum(ticks[:8]), "machine_idle": idle}
+
+    def start(self) -> None:
+        self.before = self._sample() if self.available else None
+
+    def stop(self) -> dict | None:
+        if not self.before:
+            return None
+        after = self._sample()
+        used = {key: after[key] - self.before[key] for key in after}
+        total = used["machine_total"] or 1
+        used["machine_busy"] = 1 - used["machine_idle"] / total
+        return used
+
+
 def percentile(sorted_values: list[float], p: float) -> float:
     """Nearest rank."""
     if not sorted_values:
@@ -532,6 +588,8 @@ def report(recorder: Recorder, wall: float) -> int:
 
 
 def run(args, database_url: str, folder: Path) -> None:
+    from sqlalchemy.engine import make_url
+
     rng = random.Random(args.seed)
     id_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
     started = time.perf_counter()
@@ -558,6 +616,9 @@ def run(args, database_url: str, folder: Path) -> None:
         think_max = args.think[1]
         deadline = begin + args.ramp + (args.answers + 2) * (think_max + 5) + 300
         schedule = Schedule(deadline, recorder)
+        meter = CpuMeter(server.pid, make_url(database_url).database)
+        load_before = os.getloadavg()
+        meter.start()
         for candidate in signed_in:
             schedule.add(begin + rng.uniform(0, args.ramp), candidate)
         started = time.perf_counter()
@@ -568,11 +629,19 @@ def run(args, database_url: str, folder: Path) -> None:
         for thread in threads:
             thread.join(timeout=max(1.0, deadline - time.monotonic() + 60))
         wall = time.perf_counter() - started
+        cpu = meter.stop()
         unfinished = schedule.left() + schedule.running
         if unfinished:
             recorder.error("surge", f"{unfinished} candidates not finished by the deadline", 0)
             print(f"stopped at the deadline with {unfinished} candidates not finished")
         errors = report(recorder, wall) + sign_in_errors + (1 if unfinished else 0)
+        print(f"load average (1 min) before the surge {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}")
+        if cpu:
+            requests = sum(recorder.requests.get(step, 0) for step in ("start", "save", "submit", "result"))
+            print(f"CPU during the surge: gunicorn {cpu['server']:.0f} s "
+                  f"({cpu['server'] * 1000 / max(requests, 1):.1f} ms per request), PostgreSQL {cpu['postgres']:.0f} s, "
+                  f"client {cpu['client']:.0f} s, of {(os.cpu_count() or 1) * wall:.0f} core-seconds; "
+                  f"machine {cpu['machine_busy']:.0%} busy (other processes included)")
         counts = tally(database_url, id_key, exam_id)
         print(f"database: attempts {counts['statuses']}; {counts['answered']} of {counts['items']} "
               f"paper items answered (expected {len(signed_in) * args.answers})")

@@ -38,8 +38,13 @@ def _own_person():
     return person
 
 
-def _own_attempt(attempt_id: int) -> Attempt:
-    return get_in_scope_or_404(Attempt, attempt_id)
+def _own_attempt(attempt_id: int, *, close_if_late: bool = False) -> Attempt:
+    """The signed-in candidate's attempt (another's is a 404); with
+    ``close_if_late``, one past its deadline is closed first (and committed)."""
+    attempt = get_in_scope_or_404(Attempt, attempt_id)
+    if close_if_late and sitting.close_if_expired(attempt):
+        db.session.commit()
+    return attempt
 
 
 @bp.get("/me/exams")
@@ -74,9 +79,7 @@ def start(exam_id: int):
 @bp.get("/me/attempts/<int:attempt_id>")
 @allow(Role.TRAINEE)
 def paper(attempt_id: int):
-    attempt = _own_attempt(attempt_id)
-    if sitting.close_if_expired(attempt):
-        db.session.commit()
+    attempt = _own_attempt(attempt_id, close_if_late=True)
     if not attempt.is_open:
         return redirect(url_for("exams.result", attempt_id=attempt.id))
     questions = [{"position": item.position, "kind": item.version.kind, "stem": item.version.stem,
@@ -133,9 +136,7 @@ def submit(attempt_id: int):
 @bp.get("/me/attempts/<int:attempt_id>/result")
 @allow(Role.TRAINEE)
 def result(attempt_id: int):
-    attempt = _own_attempt(attempt_id)
-    if sitting.close_if_expired(attempt):
-        db.session.commit()
+    attempt = _own_attempt(attempt_id, close_if_late=True)
     if attempt.is_open:
         return redirect(url_for("exams.paper", attempt_id=attempt.id))
     return render_template("exams/result.html", attempt=attempt, areas=FUNCTIONAL_AREAS,

@@ -30,7 +30,8 @@ def test_without_assessments_no_certificate_without_an_explicit_staff_decision(m
 def test_a_skill_level_certificate_needs_theory_and_practical_passed(make_person, issue):
     with pytest.raises(NotEligible) as why:
         issue(make_person(), passed=False)
-    assert [str(u) for u in why.value.unmet] == ["The theory exam and the practical assessment have not been passed yet."]
+    assert len(why.value.unmet) == 1  # the page's language may be Chinese or English
+    assert any(word in str(why.value.unmet[0]) for word in ("theory exam", "理论知识考试"))
     assert issue(make_person(name="周八")).number  # with both passed, no staff decision is needed
 
 

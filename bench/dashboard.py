@@ -5,7 +5,7 @@ view and the Excel export, on SQLite and PostgreSQL.
 
 Each backend gets a fresh database: schema, content/ (regions, programmes,
 plans, courses), the small demo, then `flask demo seed --scale province`
-(45,000 trainees, ~1M study records, ~45,000 certificates). Requests go
+(45,000 trainees, ~1M study records, ~200,000 exam attempts, ~45,000 certificates). Requests go
 through the whole Flask stack in process, signed in as province staff.
 PostgreSQL is used when a server answers on LMS_TEST_POSTGRES_URL (default
 postgres@127.0.0.1:5432); its database is dropped afterwards.
@@ -54,7 +54,7 @@ def run(database_url: str, label: str, args) -> None:
     with app.app_context():
         from sqlalchemy import text
 
-        for table in ("people", "study_intervals", "certificates", "institutions"):
+        for table in ("people", "study_intervals", "exam_attempts", "certificates", "institutions"):
             print(f"  {table}: {db.session.execute(text(f'SELECT count(*) FROM {table}')).scalar():,}")
     client = app.test_client()
     response = client.post("/login", data={"username": "province", "password": "Demo@2026care"})

@@ -38,6 +38,13 @@ class Config:
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # The dashboard's counts over the whole province are kept this long (Redis
+    # when configured, else per process), so a page is a cache read; the page
+    # says how old its figures are. 0 turns the cache off.
+    QUOTA_CACHE_SECONDS = _env_int("QUOTA_CACHE_SECONDS", 300)
+    CACHE_TYPE = "RedisCache" if _env("REDIS_URL") else "SimpleCache"
+    CACHE_REDIS_URL = _env("REDIS_URL")
+    CACHE_KEY_PREFIX = "carelms:"
     LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
     LOGIN_LIMIT_PER_ACCOUNT = _env("LOGIN_LIMIT_PER_ACCOUNT", "10 per minute")
 
@@ -103,6 +110,8 @@ class Config:
 class TestingConfig(Config):
     """For pytest: the database comes from LMS_TEST_DATABASE_URL; CSRF is off
     unless a test turns it on to check it."""
+
+    CACHE_TYPE = "NullCache"  # every test reads the database it just wrote
 
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("LMS_TEST_DATABASE_URL", "sqlite://")

@@ -45,7 +45,7 @@ def _init_extensions(app: Flask) -> None:
     from lms.core.access import refuse_undeclared_views
     from lms.core.database import configure_sqlite
     from lms.core.preferences import current_language
-    from lms.extensions import babel, csrf, db, limiter, migrate
+    from lms.extensions import babel, cache, csrf, db, limiter, migrate
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
@@ -56,6 +56,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=current_language)
     limiter.init_app(app)
+    cache.init_app(app)
     init_login(app)
     app.before_request(refuse_undeclared_views)
 

@@ -79,6 +79,7 @@ def region(code: str):
         institutions=queries.institution_rows(plan, category, region, today) if region.level != "province" else [],
         targets=queries.targets_by_region(plan, category, [row.region for row in rows]), editable=editable,
         parent=region.parent if region.parent and in_scope(region.parent) else None,
+        cache_minutes=current_app.config["QUOTA_CACHE_SECONDS"] // 60,
     )
 
 

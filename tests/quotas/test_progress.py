@@ -168,3 +168,24 @@ def test_exam_pass_rate_counts_closed_attempts_of_the_category_in_the_period(pla
     assert by_code["130102"].exam_pass_percent == 66
     assert by_code["130104"].exam_pass_percent is None
     assert (own.exams_passed, own.exams_taken) == (2, 3)
+
+
+def test_cached_counts_are_served_until_they_expire_and_not_at_all_with_the_cache_off(
+        app, plan, make_person, certify, regions):
+    from lms.extensions import cache
+
+    cache.init_app(app, config={"CACHE_TYPE": "SimpleCache"})
+    try:
+        app.config["QUOTA_CACHE_SECONDS"] = 300
+        certify(make_person("130102", name="甲"), date(2021, 6, 1))
+        own, _rows = region_progress(plan, "caregiver", regions["130100"], TODAY)
+        certify(make_person("130102", name="乙"), date(2021, 6, 2))
+        cached, _rows = region_progress(plan, "caregiver", regions["130100"], TODAY)
+        assert own.persons.done == cached.persons.done == 1  # read from the cache
+        app.config["QUOTA_CACHE_SECONDS"] = 0
+        fresh, _rows = region_progress(plan, "caregiver", regions["130100"], TODAY)
+        assert fresh.persons.done == 2
+    finally:
+        cache.clear()
+        cache.init_app(app, config={"CACHE_TYPE": "NullCache"})
+        app.config["QUOTA_CACHE_SECONDS"] = 300

@@ -7,6 +7,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -105,7 +106,11 @@ class Attempt(db.Model):
     from the browser."""
 
     __tablename__ = "exam_attempts"
-    __table_args__ = (UniqueConstraint("exam_id", "person_id", "number", name="uq_exam_attempts_exam_person_number"),)
+    __table_args__ = (
+        UniqueConstraint("exam_id", "person_id", "number", name="uq_exam_attempts_exam_person_number"),
+        # Pass rates by exam read this index alone.
+        Index("ix_exam_attempts_results", "exam_id", "status", "closed_at", "is_passed"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exam_id: Mapped[int] = mapped_column(ForeignKey("exams.id"), index=True)

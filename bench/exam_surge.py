@@ -2,7 +2,7 @@
 save answers and submit, against gunicorn on PostgreSQL.
 
     .venv/bin/python bench/exam_surge.py [--candidates 1000] [--ramp 60] [--answers 20]
-        [--workers 4] [--threads 4] [--clients 64] [--think 0.5 2.0] [--seed 1]
+        [--workers 2] [--threads 4] [--clients 64] [--think 0.5 2.0] [--seed 1]
 
 A fresh PostgreSQL database (LMS_TEST_POSTGRES_URL, default
 postgres@127.0.0.1:5432) gets the schema by `flask db upgrade`, content/
@@ -34,10 +34,13 @@ says how late steps began against their schedule (a lagging client means
 the figures understate the load asked for). gunicorn is stopped and the
 database dropped at the end, also after an error.
 
-Worker settings on 2 cores (1000 candidates, ramp 60 s, 20 answers; see
-README for the figures): -w 4 --threads 4 is the default. Two workers leave
-a core idle while the other waits on PostgreSQL; more than 4 workers or more
-threads only add context switches and database connections.
+Worker settings: the default, -w 2 --threads 4, was the best of those tried
+on 2 cores (300 candidates over 20 s, each run saturated, so the server's CPU
+per request and the throughput decide): 2 workers used 15.5–18 ms of CPU per
+request against 18–20 ms for 4 workers and 21 ms for 6 (more processes on
+two cores only add switching; throughput did not rise), and 4 threads let a
+worker go on while another request waits on PostgreSQL (2×2 and 2×8 were no
+better). The machine was shared with other jobs, so single runs vary by ±20 %.
 """
 
 import argparse
@@ -658,7 +661,7 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=1000)
     parser.add_argument("--ramp", type=float, default=60.0, help="seconds over which the starts are spread")
     parser.add_argument("--answers", type=int, default=20, help="answers saved per candidate (≤ 100)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (gthread)")
     parser.add_argument("--clients", type=int, default=64, help="client threads shared by the candidates")
     parser.add_argument("--think", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"),

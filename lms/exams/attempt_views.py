@@ -117,14 +117,13 @@ def submit(attempt_id: int):
     # The form carries every answer too: a page whose autosave could not get
     # through (or with scripts off) loses nothing when it is submitted in time.
     late = sitting.close_if_expired(attempt)
-    for item in attempt.items:
-        values = request.form.getlist(f"q{item.position}")
-        if values and attempt.is_open:
-            try:
-                sitting.save_answer(attempt, item.position, values)
-            except sitting.AttemptClosed:
-                late = True
-                break
+    answers = {item.position: request.form.getlist(f"q{item.position}") for item in attempt.items}
+    answers = {position: values for position, values in answers.items() if values}
+    if answers and attempt.is_open:
+        try:
+            sitting.save_answers(attempt, answers)
+        except sitting.AttemptClosed:
+            late = True
     if attempt.is_open:
         sitting.close_attempt(attempt)
     db.session.commit()

@@ -143,6 +143,27 @@ def save_answer(attempt: Attempt, position: int, shown: list[str], *, now: datet
     return now
 
 
+def save_answers(attempt: Attempt, answers: dict[int, list[str]], *, now: datetime | None = None) -> int:
+    """Save the answers a submitted form carries ({position: shown letters}),
+    holding the attempt once and writing only the ones that differ from what
+    autosave already stored. Returns how many changed; raises ``AttemptClosed``
+    like ``save_answer``."""
+    now = now or utcnow()
+    if not _hold_open(attempt, now):
+        close_if_expired(attempt, now=now)
+        raise AttemptClosed("closed")
+    changed = 0
+    for item in attempt.items:
+        if item.position not in answers:
+            continue
+        given = displayed_to_stored(item, answers[item.position])
+        if given != item.given:
+            item.given, item.answered_at = given, now
+            changed += 1
+    db.session.flush()
+    return changed
+
+
 def close_attempt(attempt: Attempt, *, expired: bool = False, now: datetime | None = None) -> bool:
     """Close and grade the attempt; idempotent. Returns True for the call that
     closed it, False when it was already closed (its result stands)."""

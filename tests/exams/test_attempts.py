@@ -190,3 +190,16 @@ def _committed_attempt() -> int:
     attempt = sitting.start_attempt(exam, person)
     db.session.commit()
     return attempt.id
+
+
+def test_a_submitted_form_writes_only_answers_that_changed_and_nothing_after_the_deadline(exam, candidate):
+    attempt = sitting.start_attempt(exam, candidate)
+    first, second = attempt.items[0], attempt.items[1]
+    sitting.save_answer(attempt, first.position, ["A"])
+    saved_at = first.answered_at
+    changed = sitting.save_answers(attempt, {first.position: ["A"], second.position: ["B"]})
+    assert changed == 1 and first.answered_at == saved_at and second.given != ""
+    late = attempt.deadline_at + timedelta(minutes=1)
+    with pytest.raises(sitting.AttemptClosed):
+        sitting.save_answers(attempt, {first.position: ["C"]}, now=late)
+    assert attempt.status == AttemptStatus.EXPIRED

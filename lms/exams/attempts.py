@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.core.time import as_utc, utcnow
@@ -80,9 +80,7 @@ def start_attempt(exam: Exam, person: Person, *, now: datetime | None = None) ->
     deadline = min(now + timedelta(minutes=exam.duration_minutes), as_utc(exam.closes_at))
     attempt = Attempt(exam=exam, person=person, number=len(previous) + 1,
                       seed=secrets.randbelow(2**31), started_at=now, deadline_at=deadline)
-    attempt.items = [AttemptItem(position=n, question_version_id=item.question_version_id,
-                                 option_order=item.option_order, points=item.points)
-                     for n, item in enumerate(draw_paper(exam, attempt.seed), start=1)]
+    paper = draw_paper(exam, attempt.seed)
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
@@ -91,6 +89,11 @@ def start_attempt(exam: Exam, person: Person, *, now: datetime | None = None) ->
         # Another request started the same sitting a moment ago: use that one
         # (the savepoint's rollback has already dropped this one).
         return next(a for a in attempts_of(exam, person) if a.number == len(previous) + 1)
+    # One multi-row insert for the paper (a surge starts a thousand of them).
+    db.session.execute(insert(AttemptItem), [
+        {"attempt_id": attempt.id, "position": n, "question_version_id": item.question_version_id,
+         "option_order": item.option_order, "points": item.points, "given": ""}
+        for n, item in enumerate(paper, start=1)])
     return attempt
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from lms.exams.models import Exam, Question, QuestionBank, QuestionVersion
-from lms.extensions import db
+from lms.extensions import cache, db
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,19 @@ class BlueprintShortfall(ValueError):
 
 
 def candidate_pool(exam: Exam, area: str, kind: str) -> list[tuple[int, int, int]]:
+    """The pool of a blueprint row, kept for a minute per exam: every
+    candidate of an exam draws from the same pools, and a surge of starts
+    should not read and parse the whole bank each time."""
+    key = f"exams:pool:{exam.id}:{area}:{kind}"
+    pool = cache.get(key) if exam.id else None
+    if pool is None:
+        pool = _candidate_pool(exam, area, kind)
+        if exam.id:
+            cache.set(key, pool, timeout=60)
+    return pool
+
+
+def _candidate_pool(exam: Exam, area: str, kind: str) -> list[tuple[int, int, int]]:
     """(question id, current version id, number of options) of the active
     questions a blueprint row may draw from, in a stable order. An exam of a
     level draws that level's questions and those of the levels below it (a

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from lms.core.content_files import LETTERS
 from lms.core.time import as_utc, utcnow
 from lms.exams.models import (
     Attempt,
@@ -104,7 +105,7 @@ def displayed_to_stored(item: AttemptItem, shown: list[str]) -> str:
         return shown[0] if shown and shown[0] in ("true", "false") else ""
     letters = set()
     for value in shown:
-        index = "ABCDEFGH".find(value.upper()) if len(value) == 1 else -1
+        index = LETTERS.find(value.upper()) if len(value) == 1 else -1
         if 0 <= index < len(item.option_order):
             letters.add(item.option_order[index])
     if item.version.kind == "single" and len(letters) > 1:
@@ -116,7 +117,7 @@ def stored_to_displayed(item: AttemptItem) -> set[str]:
     """The candidate's saved answer in the letters they see."""
     if not item.option_order:
         return {item.given} if item.given else set()
-    return {"ABCDEFGH"[item.option_order.index(letter)] for letter in item.given}
+    return {LETTERS[item.option_order.index(letter)] for letter in item.given}
 
 
 def _hold_open(attempt: Attempt, now: datetime) -> bool:
@@ -199,11 +200,14 @@ def close_if_expired(attempt: Attempt, *, now: datetime | None = None) -> bool:
     return False
 
 
-def close_expired_attempts(*, now: datetime | None = None) -> int:
-    """The periodic sweep: close every open attempt past its deadline."""
+def close_expired_attempts(*, exam: Exam | None = None, now: datetime | None = None) -> int:
+    """The periodic sweep: close every open attempt past its deadline (of one
+    exam, when given: what its page is about to show)."""
     now = now or utcnow()
-    due = db.session.scalars(select(Attempt).where(
-        Attempt.status == AttemptStatus.OPEN, Attempt.deadline_at <= now - _grace())).all()
+    stmt = select(Attempt).where(Attempt.status == AttemptStatus.OPEN, Attempt.deadline_at <= now - _grace())
+    if exam is not None:
+        stmt = stmt.where(Attempt.exam_id == exam.id)
+    due = db.session.scalars(stmt).all()
     return sum(close_attempt(attempt, expired=True, now=now) for attempt in due)
 
 

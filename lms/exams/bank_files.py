@@ -11,7 +11,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lms.core.content_files import Checker, ContentProblem, check_question, line_of, load_yaml
+from lms.core.content_files import (
+    LETTERS,
+    Checker,
+    ContentProblem,
+    check_question,
+    line_of,
+    load_yaml,
+)
 from lms.core.vocabulary import AUDIENCES, FUNCTIONAL_AREAS
 from lms.exams.formats import ParsedQuestion, parse_file
 
@@ -47,11 +54,12 @@ class BankFile:
     problems: list[str] = field(default_factory=list)
 
 
-def read_yaml_bank(path: Path) -> BankFile:
-    """Read and check a content/questions/<bank>.yaml file."""
+def read_yaml_bank(path: Path, text: str | None = None) -> BankFile:
+    """Read and check a content/questions/<bank>.yaml file (``text``: its
+    content when it is an upload, not a file; problems still name ``path``)."""
     check = Checker()
     try:
-        meta = load_yaml(path.read_text(encoding="utf-8"), path)
+        meta = load_yaml(path.read_text(encoding="utf-8") if text is None else text, path)
     except ContentProblem as problem:
         return BankFile(code=path.stem, title="", audience="", problems=[str(problem)])
     if not isinstance(meta, dict):
@@ -120,6 +128,11 @@ def read_moodle_bank(name: str, data: bytes, *, code: str, title: str, audience:
     bank = BankFile(code=code, title=title, audience=audience)
     bank.problems = [f"{name}:{line}: {message}" for line, message in result.errors]
     bank.skipped = [f"{name}:{s.line}: {s.title or s.kind}: {s.reason}" for s in result.skipped]
+    if bank.problems:
+        return bank
+    # CareLMS papers letter options A–H: a longer list cannot be shown.
+    bank.problems = [f"{name}:{q.line}: {q.title or 'question'}: {len(q.options)} options, at most "
+                     f"{len(LETTERS)} are supported" for q in result.questions if len(q.options) > len(LETTERS)]
     if bank.problems:
         return bank
     for number, parsed in enumerate(result.questions, start=1):

@@ -1,8 +1,11 @@
 """Question bank pages: browse and filter, edit (new version when used),
 import GIFT / Moodle XML / YAML, export GIFT / Moodle XML."""
 
+from pathlib import Path
+
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from lms.core.access import Role, allow
 from lms.core.pagination import paginate
@@ -29,13 +32,7 @@ def questions():
                                   area=form.area.data or "", kind=form.kind.data or "",
                                   level=int(form.level.data) if form.level.data else None)
     return render_template("exams/questions.html", page=paginate(stmt), form=form, areas=FUNCTIONAL_AREAS,
-                           kinds=KIND_LABELS, can_edit=_can_edit())
-
-
-def _can_edit() -> bool:
-    from flask_login import current_user
-
-    return current_user.has_any_role({Role.CIVIL_AFFAIRS})
+                           kinds=KIND_LABELS, can_edit=current_user.has_any_role({Role.CIVIL_AFFAIRS}))
 
 
 @bp.route("/exams/questions/<int:question_id>/edit", methods=["GET", "POST"])
@@ -88,17 +85,11 @@ def import_questions():
 
 
 def _read_uploaded_yaml(name: str, data: bytes) -> BankFile:
-    import tempfile
-    from pathlib import Path
-
-    # The YAML reader works on files (it names them in problems): give it one
-    # named like the upload, in a folder of its own.
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(name).name
-        path.write_bytes(data)
-        bank_file = read_yaml_bank(path)
-    bank_file.problems = [p.replace(str(path), Path(name).name) for p in bank_file.problems]
-    return bank_file
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return BankFile(code="", title="", audience="", problems=[f"{name}:1: the file is not UTF-8 text"])
+    return read_yaml_bank(Path(Path(name).name), text)
 
 
 @bp.get("/exams/questions/export")

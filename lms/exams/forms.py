@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from lms.core.content_files import LETTERS
 from lms.core.vocabulary import AUDIENCES, FUNCTIONAL_AREAS
 from lms.exams.services import BlueprintError, parse_blueprint
 
@@ -79,7 +80,7 @@ class QuestionForm(FlaskForm):
             if answer not in ("true", "false"):
                 raise ValidationError(_l("Write true or false."))
             return
-        letters = "ABCDEFGH"[: len(self.option_list())]
+        letters = LETTERS[: len(self.option_list())]
         if not answer or any(c not in letters for c in answer):
             raise ValidationError(_l("Use the letters of the options."))
         if self.kind == "single" and len(answer) != 1:
@@ -133,7 +134,6 @@ class AssessmentForm(FlaskForm):
     person = SelectField(_l("Candidate"), coerce=int)
     sheet = SelectField(_l("Scoring sheet"), coerce=int)
     programme = SelectField(_l("Programme"), validators=[Optional()], validate_choice=False)
-    examiners = StringField(_l("Examiners"))  # rendered as checkboxes; read from the request
     chief = SelectField(_l("Chief examiner"), coerce=int)
 
 

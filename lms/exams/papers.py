@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from lms.core.content_files import LETTERS
 from lms.exams.models import Exam, Question, QuestionBank, QuestionVersion
 from lms.extensions import cache, db
 
@@ -82,7 +83,7 @@ def draw_paper(exam: Exam, seed: int) -> list[DrawnItem]:
         if len(pool) < row["count"]:
             raise BlueprintShortfall([(0, row["area"], row["kind"], row["count"], len(pool))])
         for _qid, version_id, option_count in rng.sample(pool, row["count"]):
-            letters = list("ABCDEFGH"[:option_count])
+            letters = list(LETTERS[:option_count])
             rng.shuffle(letters)
             items.append(DrawnItem(version_id, "".join(letters), int(row["points"])))
     return items

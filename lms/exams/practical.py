@@ -49,14 +49,25 @@ class SheetSpec:
     source_hash: str
 
 
+class SheetProblems(Exception):
+    """Every problem of one sheet file, each as ``path:line: what is wrong``."""
+
+    def __init__(self, problems: list[ContentProblem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
 def read_sheet(path: Path) -> SheetSpec:
     """Read and check a content/practical/<code>.yaml sheet. Raises
-    ``ContentProblem`` for the first problem, with its line."""
+    ``SheetProblems`` listing every problem, each with its line."""
     text = path.read_text(encoding="utf-8")
-    meta = load_yaml(text, path)
+    try:
+        meta = load_yaml(text, path)
+    except ContentProblem as problem:
+        raise SheetProblems([problem]) from None
     check = Checker()
     if not isinstance(meta, dict):
-        raise ContentProblem(path, 1, "a sheet is a YAML mapping")
+        raise SheetProblems([ContentProblem(path, 1, "a sheet is a YAML mapping")])
     check.require(meta.get("code") == path.stem, path, line_of(meta, "code"), "code must equal the file name")
     check.require(isinstance(meta.get("title"), str) and meta["title"].strip() != "", path,
                   line_of(meta, "title"), "title is missing")
@@ -75,7 +86,7 @@ def read_sheet(path: Path) -> SheetSpec:
     critical = meta.get("critical") or []
     check.require(isinstance(critical, list), path, line_of(meta, "critical"), "critical must be a list")
     if check.problems:
-        raise check.problems[0]
+        raise SheetProblems(check.problems)
     return SheetSpec(
         code=meta["code"], title=meta["title"].strip(), level=meta.get("level"), area=meta["area"],
         minutes=meta["minutes"], pass_mark=int(meta.get("pass_mark", 60)),
@@ -94,8 +105,8 @@ def import_sheets(folder: Path) -> tuple[int, list[str]]:
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:
             spec = read_sheet(path)
-        except ContentProblem as problem:
-            problems.append(str(problem))
+        except SheetProblems as bad:
+            problems.extend(str(problem) for problem in bad.problems)
             continue
         sheet = db.session.scalar(select(PracticalSheet).where(PracticalSheet.code == spec.code))
         if sheet is not None and sheet.source_hash == spec.source_hash:

@@ -14,6 +14,7 @@ from lms.exams.blueprint import bp
 from lms.exams.forms import AssessmentForm, LockForm, MarkForm
 from lms.exams.models import PracticalAssessment, PracticalSheet
 from lms.extensions import db
+from lms.people.models import Person
 from lms.people.queries import people_stmt
 from lms.regions.models import Institution
 from lms.training.queries import active_programmes
@@ -84,7 +85,7 @@ def new_assessment():
             try:
                 assessment = practical.create_assessment(
                     sheet=db.session.get(PracticalSheet, form.sheet.data),
-                    person=next(p for p in db.session.scalars(people_stmt()) if p.id == form.person.data),
+                    person=db.session.scalars(people_stmt().where(Person.id == form.person.data)).one(),
                     institution=institution, programme=programmes.get(form.programme.data or ""),
                     examiners=picked, chief=next((u for u in examiners if u.id == form.chief.data), picked[0]))
             except practical.PracticalError as error:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 
 from lms.core.access import scope_clause
+from lms.core.content_files import LETTERS
 from lms.exams.analysis import Response
 from lms.exams.models import (
     Attempt,
@@ -121,8 +122,9 @@ def closed_responses(exam: Exam) -> tuple[list[Response], dict[int, float], dict
     for attempt_id, question_id, given, earned, points, options_json, answer, score in rows:
         responses.append(Response(attempt_id, question_id, given or "", bool(earned) and earned == points))
         totals[attempt_id] = float(score or 0)
-        letters[question_id] = "ABCDEFGH"[: len(json.loads(options_json))]
-        keys[question_id] = answer
+        if question_id not in letters:
+            letters[question_id] = LETTERS[: len(json.loads(options_json))]
+            keys[question_id] = answer
     return responses, totals, letters, keys
 
 

@@ -73,14 +73,15 @@ def new():
 @allow(*STAFF)
 def show(exam_id: int):
     exam = get_in_scope_or_404(Exam, exam_id)
-    if close_expired_attempts():
+    if close_expired_attempts(exam=exam):
         db.session.commit()
-    admitted = {p.id for p, _a in queries.candidates_with_results(exam)}
+    rows = queries.candidates_with_results(exam)
+    admitted = {person.id for person, _attempts in rows}
     eligible = []
     if current_user.has_any_role({Role.INSTITUTION_STAFF}):
         stmt = people_stmt(category=exam.audience).limit(200)
         eligible = [p for p in db.session.scalars(stmt) if p.id not in admitted]
-    return render_template("exams/show.html", exam=exam, rows=queries.candidates_with_results(exam),
+    return render_template("exams/show.html", exam=exam, rows=rows,
                            eligible=eligible, form=CandidatesForm(), areas=FUNCTIONAL_AREAS, kinds=KIND_LABELS,
                            audiences=AUDIENCES)
 

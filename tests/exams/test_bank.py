@@ -131,3 +131,12 @@ def _fields(question, **changes) -> dict:
               "difficulty": version.difficulty, "tags": version.tags}
     fields.update(changes)
     return fields
+
+
+def test_a_moodle_question_with_more_options_than_papers_can_letter_is_refused():
+    options = "".join(f"~选项{n}" for n in range(2, 11))
+    gift = f"::多::老人跌倒后首先应（  ）。{{=评估伤情{options}}}\n"
+    bank_file = read_moodle_bank("many.gift", gift.encode(), code="many", title="多", audience="caregiver",
+                                 area="daily_care", level=5, difficulty=2, code_prefix="MANY")
+    assert bank_file.questions == []
+    assert bank_file.problems == ["many.gift:1: 多: 10 options, at most 8 are supported"]

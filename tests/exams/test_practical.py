@@ -131,3 +131,14 @@ def test_certificates_read_theory_and_practical_results(assessment, examiners, c
     sitting.close_attempt(attempt)
     outcome = assessment_outcome(candidate, programme)
     assert outcome.theory_passed and outcome.practical_passed and outcome.passed
+
+
+def test_a_bad_sheet_is_skipped_and_every_problem_named_with_its_line(tmp_path):
+    (tmp_path / "bad-sheet.yaml").write_text(
+        "code: other-name\ntitle: 翻身\narea: cooking\nminutes: 15\n"
+        "items:\n  - {code: a, title: 准备, max_points: 40}\n", encoding="utf-8")
+    written, problems = practical.import_sheets(tmp_path)
+    assert written == 0
+    assert [p.split(": ", 1)[0] for p in problems] == [f"{tmp_path / 'bad-sheet.yaml'}:1",
+                                                       f"{tmp_path / 'bad-sheet.yaml'}:3",
+                                                       f"{tmp_path / 'bad-sheet.yaml'}:5"]

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.core.content_files import LETTERS
 from lms.core.time import utcnow
 from lms.extensions import db
 
@@ -99,4 +100,4 @@ class QuestionVersion(db.Model):
     @property
     def letters(self) -> str:
         """The option letters this version offers ("ABCD"), "" for true/false."""
-        return "ABCDEFGH"[: len(self.options)]
+        return LETTERS[: len(self.options)]

@@ -1,4 +1,4 @@
-"""`flask certs …`: offline verification and key publication."""
+"""`flask certs …`: offline verification, key publication, a sample print."""
 
 import sys
 from pathlib import Path
@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from lms.certs import signing
 from lms.certs.qr import parse_verification_text
 
-certs_cli = AppGroup("certs", help="Certificates: verify scanned QR texts, show the public key.")
+certs_cli = AppGroup("certs", help="Certificates: verify scanned QR texts, show the public key, print samples.")
 
 
 @certs_cli.command("verify")
@@ -39,3 +39,14 @@ def verify_command(text: str, key_file: str | None) -> None:
 def public_key_command() -> None:
     """Print the public key that verifies certificates (PEM)."""
     click.echo(signing.public_key_pem(), nl=False)
+
+
+@certs_cli.command("sample")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+def sample_command(target: str) -> None:
+    """Print one made-up certificate of each kind into TARGET (a PDF), to check
+    the templates after a change to content/certs/. Needs no database."""
+    from lms.certs.documents import render_data, sample_data
+
+    render_data(sample_data(), target=target)
+    click.echo(f"wrote {target}")

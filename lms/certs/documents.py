@@ -5,7 +5,7 @@ from pathlib import Path
 
 from lms.certs import pdf
 from lms.certs.models import Certificate, CertificateKind
-from lms.certs.qr import base_url, check_code, qr_data_uri, verification_url
+from lms.certs.qr import base_url, check_code, verification_url
 from lms.core.content import content_dir
 from lms.training.models import LEVEL_LABELS
 
@@ -37,18 +37,38 @@ def certificate_data(cert: Certificate, *, base: str | None = None) -> dict:
         "id_number": cert.person.reveal_id_number(),
         "programme_name": cert.programme_name,
         "occupation": settings["occupation"],
-        "direction": "",
+        "direction": "--",  # the national rule prints "--" when there is no direction
         "level_label": LEVEL_LABELS.get(cert.level, "") if cert.level else "",
         "hours": cert.hours or "",
         "issuer_name": cert.issuer_name,
         "issue_date": chinese_date(cert.issue_date),
-        "qr": qr_data_uri(url),
         "verify_url": url,
         "check_code": check_code(cert.number),
         "query_address": f"{base or base_url()}/verify",
-        "award": "",
+        "award": "优胜奖",
         "photo": "",
     }
+
+
+def sample_data() -> list[dict]:
+    """One made-up certificate of each kind, as ``certificate_data`` gives them
+    (for ``flask certs sample``; the ID number is a made-up one, not a person's)."""
+    folder = template_folder()
+    settings = pdf.issuer_settings(str(folder))
+    base = base_url()
+    common = {"holder_name": "张晓华", "id_type": settings["id_type"], "id_number": "130102199001010000",
+              "occupation": settings["occupation"], "direction": "--", "issue_date": chinese_date(date.today()),
+              "check_code": "ABCDEFGHJK", "query_address": f"{base}/verify", "award": "优胜奖", "photo": "",
+              "issuer_name": settings["evaluation_body_name"], "level_label": "", "hours": ""}
+    samples = [
+        {"kind": CertificateKind.SKILL_LEVEL, "number": "S000113000001264000001",
+         "programme_name": "养老护理员（四级/中级工）职业技能培训", "level_label": LEVEL_LABELS[4]},
+        {"kind": CertificateKind.TRAINING, "number": "PX13FC260000001",
+         "programme_name": "失能老年人家庭照护者培训", "hours": 12, "issuer_name": "长安区康宁养老院"},
+        {"kind": CertificateKind.AWARD, "number": "JS13AW260000001",
+         "programme_name": "河北省养老护理职业技能竞赛", "award": "一等奖"},
+    ]
+    return [common | sample | {"verify_url": f"{base}/v/{sample['number']}?s=sample"} for sample in samples]
 
 
 def render_certificates(certs: list[Certificate], *, target=None, base: str | None = None):

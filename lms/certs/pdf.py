@@ -1,10 +1,11 @@
-"""PDF rendering with WeasyPrint, from plain data.
+"""Certificate PDFs from plain data.
 
 The templates live in ``content/certs/`` and get dicts (see ``content/certs/
-README.md``), never ORM objects. Many certificates go into one document, one
-page each: WeasyPrint then embeds and subsets each font once per document,
-which is what makes batches fast. Keep documents to a few hundred pages at
-most: memory grows with the page count (chunking is the print job's work).
+README.md``), never ORM objects. WeasyPrint renders what is the same on every
+copy (``background.html``) once per document, and ``stamping`` writes each
+certificate's own text and QR code onto it, placed by ``layout.yaml``; see
+``lms/certs/stamping.py`` for why. Keep documents to a few hundred pages at
+most (chunking is the print job's work): the finished PDF is built in memory.
 """
 
 from functools import lru_cache
@@ -14,8 +15,11 @@ from typing import BinaryIO
 import jinja2
 import yaml
 
+from lms.certs import stamping
+from lms.certs.layout import load_layout
+
 TEMPLATE_FOLDER = "certs"
-DOCUMENT = "document.html"
+BACKGROUND = "background.html"
 
 
 class AssetRefused(ValueError):
@@ -57,25 +61,42 @@ def local_url_fetcher(folder: Path):
     return LocalAssetFetcher(allowed_protocols={"data", "file"}, fail_on_errors=True)
 
 
-def render_html(certificates: list[dict], folder: Path) -> str:
-    """The HTML of a document holding these certificates, one page each."""
+def _background_key(certificate: dict) -> tuple[str, str]:
+    # A photo is part of the background: certificates with one get their own page.
+    return certificate["kind"], certificate.get("photo") or ""
+
+
+def render_background_html(backgrounds: list[tuple[str, str]], inventory: dict[str, str],
+                           folder: Path) -> str:
+    """The HTML WeasyPrint renders: one page per (kind, photo) background,
+    then the inventory of characters per font (see ``stamping``)."""
     environment = _environment(str(folder))
-    titles = issuer_settings(str(folder))["titles"]
-    return environment.get_template(DOCUMENT).render(certificates=certificates, titles=titles)
+    return environment.get_template(BACKGROUND).render(
+        backgrounds=[{"kind": kind, "photo": photo} for kind, photo in backgrounds],
+        inventory=inventory, fonts=load_layout(folder).fonts,
+        titles=issuer_settings(str(folder))["titles"])
 
 
 def write_pdf(certificates: list[dict], folder: Path, target: str | Path | BinaryIO | None = None):
-    """Render the certificates into one PDF; returns the bytes when ``target`` is None."""
+    """Render the certificates into one PDF, one page each, in order; returns
+    the bytes when ``target`` is None."""
     from weasyprint import HTML
 
-    html = HTML(string=render_html(certificates, folder), base_url=str(folder.resolve()) + "/",
-                url_fetcher=local_url_fetcher(folder))
-    return html.write_pdf(target)
+    if not certificates:
+        raise ValueError("no certificates to render")
+    layout = load_layout(folder)
+    pages = [layout.page_items(certificate) for certificate in certificates]
+    backgrounds = list(dict.fromkeys(_background_key(c) for c in certificates))
+    html = HTML(string=render_background_html(backgrounds, layout.characters(pages), folder),
+                base_url=str(folder.resolve()) + "/", url_fetcher=local_url_fetcher(folder))
+    position = {key: index for index, key in enumerate(backgrounds)}
+    return stamping.assemble(html.write_pdf(), [position[_background_key(c)] for c in certificates],
+                             pages, layout, str(target) if isinstance(target, Path) else target)
 
 
 def harfbuzz_subset_available() -> bool:
     """True when libharfbuzz-subset can be loaded. Without it WeasyPrint falls back
-    to fontTools and a CJK certificate takes seconds instead of ~150 ms."""
+    to fontTools and a CJK document takes seconds instead of ~100 ms."""
     import ctypes
     import ctypes.util
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.core.access import Role
+from lms.core.content_files import LETTERS
 from lms.core.masking import mask_name, mask_phone
 from lms.core.preferences import current_language, is_elder_mode
 
@@ -59,4 +60,8 @@ def register_template_helpers(app: Flask) -> None:
             "current_language": current_language(),
             "navigation": navigation_for_current_user(),
             "role_labels": ROLE_LABELS,
+            # The letters a choice question's options are shown with: the same
+            # string that checks answers, so a page never labels an option the
+            # grader would not accept.
+            "option_letters": LETTERS,
         }

@@ -1,5 +1,5 @@
 """Pages of a candidate sitting an exam: my exams, start or resume, the
-paper with autosave, submit, and the result.
+paper with autosave, submit (after a confirm step), and the result.
 
 The answer key and explanations are only ever rendered by ``result``, for a
 closed attempt; the paper and the autosave answers carry none of it.
@@ -53,10 +53,11 @@ def _own_attempt(attempt_id: int, *, close_if_late: bool = False) -> Attempt:
 def mine():
     person = person_of_user(current_user.id)
     rows = queries.exams_for_person(person) if person else []
-    for _exam, attempts in rows:
-        for attempt in attempts:
-            sitting.close_if_expired(attempt)
-    db.session.commit()
+    closed = sum(sitting.close_if_expired(attempt) for _exam, attempts in rows for attempt in attempts)
+    if closed:
+        # Only then is there anything to keep: a page every candidate opens
+        # (the surge at an exam's start) should not write on each view.
+        db.session.commit()
     return render_template("exams/mine.html", rows=rows)
 
 
@@ -113,6 +114,20 @@ def save(attempt_id: int):
     return jsonify(saved_at=saved_at.isoformat())
 
 
+@bp.get("/me/attempts/<int:attempt_id>/submit")
+@allow(Role.TRAINEE)
+def confirm_submit(attempt_id: int):
+    """The step before submitting, as a page: how many questions are still
+    unanswered, then 确认交卷 or back to the paper (no pop-up; works without
+    scripts — with them the paper shows the same step in place)."""
+    attempt = _own_attempt(attempt_id, close_if_late=True)
+    if not attempt.is_open:
+        return redirect(url_for("exams.result", attempt_id=attempt.id))
+    unanswered = [item.position for item in attempt.items if not item.given]
+    return render_template("exams/confirm_submit.html", attempt=attempt, unanswered=unanswered,
+                           total=len(attempt.items))
+
+
 @bp.post("/me/attempts/<int:attempt_id>/submit")
 @allow(Role.TRAINEE)
 def submit(attempt_id: int):
@@ -127,6 +142,13 @@ def submit(attempt_id: int):
             sitting.save_answers(attempt, answers)
         except sitting.AttemptClosed:
             late = True
+    if attempt.is_open and not request.form.get("confirmed"):
+        # Not confirmed yet (交卷 pressed without scripts): keep the answers
+        # the form brought and ask on a page of its own, which a reload or
+        # the back button cannot submit by accident.
+        if answers:
+            db.session.commit()
+        return redirect(url_for("exams.confirm_submit", attempt_id=attempt.id))
     if attempt.is_open:
         sitting.close_attempt(attempt)
     db.session.commit()

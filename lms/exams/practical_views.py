@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from lms.auth.models import RoleAssignment, User
 from lms.core.access import Role, allow, current_scopes, get_in_scope_or_404
+from lms.core.masking import mask_phone
 from lms.core.pagination import paginate
 from lms.exams import practical, queries
 from lms.exams.blueprint import bp
@@ -15,11 +16,14 @@ from lms.exams.forms import AssessmentForm, LockForm, MarkForm
 from lms.exams.models import PracticalAssessment, PracticalSheet
 from lms.extensions import db
 from lms.people.models import Person
-from lms.people.queries import people_stmt
+from lms.people.queries import is_searchable, people_stmt, search_people
 from lms.regions.models import Institution
 from lms.training.queries import active_programmes
 
 VIEWERS = (Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS, Role.EXAMINER)
+# Candidates offered at once when setting up an assessment: a short list to
+# pick from on a phone; a large institution searches instead of scrolling.
+CANDIDATES_SHOWN = 50
 
 
 def _is_supervisor() -> bool:
@@ -63,15 +67,36 @@ def _examiners_of(institution_id: int) -> list[User]:
         User.is_active_account).order_by(User.display_name)))
 
 
+def _candidates(search: str) -> tuple[list[Person], bool]:
+    """The caregivers in scope that ``search`` finds (at most CANDIDATES_SHOWN,
+    and whether more match); on a POST, also the one chosen, should it have
+    come from an earlier search."""
+    found, more = search_people(search, category="caregiver", limit=CANDIDATES_SHOWN)
+    posted = request.form.get("person", type=int)
+    if posted and posted not in {p.id for p in found}:
+        # The scope check again, by the same statement: a posted id of another
+        # institution's person finds nothing and the form refuses the choice.
+        chosen = db.session.scalar(people_stmt(category="caregiver").where(Person.id == posted))
+        found += [chosen] if chosen else []
+    return found, more
+
+
 @bp.route("/practical/new", methods=["GET", "POST"])
 @allow(Role.INSTITUTION_STAFF)
 def new_assessment():
     institution = db.session.get(Institution, current_scopes()[0].institution_id)
     examiners = _examiners_of(institution.id)
     programmes = {p.code: p for p in active_programmes()}
+    search = request.args.get("q", "").strip()[:50]
+    if search and not is_searchable(search):
+        # A full ID or mobile number: not searched, and out of the address bar
+        # (and of the links the page builds from it) at once.
+        flash(_("Do not search by a full ID or mobile number: type a name, or only the last 4 characters."),
+              "error")
+        return redirect(url_for("exams.new_assessment"))
+    candidates, more = _candidates(search)
     form = AssessmentForm()
-    form.person.choices = [(p.id, f"{p.name} {p.id_number_masked}")
-                           for p in db.session.scalars(people_stmt(category="caregiver").limit(500))]
+    form.person.choices = [(p.id, f"{p.name} {p.id_number_masked} {mask_phone(p.phone)}") for p in candidates]
     form.sheet.choices = [(s.id, s.title) for s in db.session.scalars(select(PracticalSheet)
                                                                       .order_by(PracticalSheet.code))]
     form.programme.choices = [("", _("None"))] + [(c, p.name) for c, p in programmes.items()]
@@ -85,7 +110,7 @@ def new_assessment():
             try:
                 assessment = practical.create_assessment(
                     sheet=db.session.get(PracticalSheet, form.sheet.data),
-                    person=db.session.scalars(people_stmt().where(Person.id == form.person.data)).one(),
+                    person=next(p for p in candidates if p.id == form.person.data),
                     institution=institution, programme=programmes.get(form.programme.data or ""),
                     examiners=picked, chief=next((u for u in examiners if u.id == form.chief.data), picked[0]))
             except practical.PracticalError as error:
@@ -95,7 +120,8 @@ def new_assessment():
                 db.session.commit()
                 flash(_("Assessment set up."), "success")
                 return redirect(url_for("exams.assessment", assessment_id=assessment.id))
-    return render_template("exams/practical_new.html", form=form, examiners=examiners, chosen=chosen), \
+    return render_template("exams/practical_new.html", form=form, examiners=examiners, chosen=chosen,
+                           search=search, more=more, shown=CANDIDATES_SHOWN), \
         400 if request.method == "POST" else 200
 
 

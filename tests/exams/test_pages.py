@@ -38,16 +38,106 @@ def test_reload_resumes_with_saved_answers_and_submit_shows_the_result(client, l
     assert again.id == attempt.id
     page = client.get(f"/me/attempts/{attempt.id}").get_data(as_text=True)
     assert f'name="q{tf.position}" value="true" checked' in page
-    response = client.post(f"/me/attempts/{attempt.id}/submit", data={f"q{tf.position}": "true"})
+    response = client.post(f"/me/attempts/{attempt.id}/submit", data={f"q{tf.position}": "true", "confirmed": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/result")
     result = client.get(f"/me/attempts/{attempt.id}/result").get_data(as_text=True)
     assert "10" in result and tf.version.explanation not in result
     db.session.refresh(attempt)
     assert attempt.score == tf.points
-    # A replayed submit changes nothing.
-    client.post(f"/me/attempts/{attempt.id}/submit", data={f"q{tf.position}": "false"})
+    # A replayed submit changes nothing, confirmed or not, and asks nothing.
+    for confirmed in ({"confirmed": "1"}, {}):
+        again = client.post(f"/me/attempts/{attempt.id}/submit", data={f"q{tf.position}": "false"} | confirmed)
+        assert again.headers["Location"].endswith("/result")
+        db.session.refresh(attempt)
+        assert attempt.score == tf.points and tf.given == "true"
+    assert client.get(f"/me/attempts/{attempt.id}/submit").headers["Location"].endswith("/result")
+
+
+def test_submit_asks_on_a_page_first_and_keeps_the_answers_meanwhile(client, login, exam, candidate):
+    """Without scripts: 交卷 saves what the form carries and shows the confirm
+    page (how many are unanswered, which ones); only 确认交卷 closes."""
+    login(candidate.user)
+    attempt = _start(client, exam)
+    first, second = attempt.items[0], attempt.items[1]
+    shown = ["true"] if first.version.kind == "true_false" else [
+        "ABCD"[first.option_order.index(letter)] for letter in first.version.answer]
+    response = client.post(f"/me/attempts/{attempt.id}/submit", data={f"q{first.position}": shown})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/me/attempts/{attempt.id}/submit")
     db.session.refresh(attempt)
-    assert attempt.score == tf.points
+    assert attempt.is_open and first.given == first.version.answer
+
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "确定交卷吗？" in page and "共 10 题，还有 9 题未作答。" in page
+    unanswered = [item.position for item in attempt.items if item is not first]
+    for position in unanswered:
+        assert f'/me/attempts/{attempt.id}#question-{position}"' in page
+    assert f'#question-{first.position}"' not in page
+    assert 'name="confirmed" value="1"' in page and "确认交卷" in page
+    assert f'href="/me/attempts/{attempt.id}">继续作答</a>' in page
+
+    # 继续作答: the paper again, with the answer kept; one more answer, then confirmed.
+    paper = client.get(f"/me/attempts/{attempt.id}").get_data(as_text=True)
+    assert f'id="question-{second.position}"' in paper
+    client.post(f"/me/attempts/{attempt.id}/answers", json={"position": second.position, "answer": ["A"]})
+    page = client.get(f"/me/attempts/{attempt.id}/submit").get_data(as_text=True)
+    assert "还有 8 题未作答" in page
+    done = client.post(f"/me/attempts/{attempt.id}/submit", data={"confirmed": "1"})
+    assert done.headers["Location"].endswith("/result")
+    db.session.refresh(attempt)
+    assert attempt.status == AttemptStatus.SUBMITTED and attempt.score >= first.points
+
+
+def test_the_confirm_page_says_when_every_question_is_answered(client, login, exam, candidate):
+    login(candidate.user)
+    attempt = _start(client, exam)
+    form = {f"q{item.position}": ["true"] if item.version.kind == "true_false" else ["A"] for item in attempt.items}
+    response = client.post(f"/me/attempts/{attempt.id}/submit", data=form)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "10 题已全部作答。" in page and "未作答题号" not in page
+    db.session.refresh(attempt)
+    assert attempt.is_open
+
+
+def test_the_paper_asks_in_the_page_not_in_a_pop_up(client, login, exam, candidate):
+    login(candidate.user)
+    attempt = _start(client, exam)
+    page = client.get(f"/me/attempts/{attempt.id}").get_data(as_text=True)
+    assert "confirm(" not in page and "onclick" not in page
+    # The in-page step is there for scripts to show, hidden until 交卷 is pressed.
+    panel = page[page.index('id="submit-panel"') - 200:page.index("</section>")]
+    assert " hidden " in panel and 'name="confirmed" value="1"' in panel and "继续作答" in panel
+    assert 'data-some-text="共 {total} 题，还有 {n} 题未作答。"' in panel
+
+
+def test_an_unconfirmed_submit_after_the_deadline_closes_with_the_saved_answers(client, login, exam, candidate):
+    login(candidate.user)
+    attempt = _start(client, exam)
+    attempt.deadline_at = attempt.started_at - timedelta(minutes=1)
+    db.session.commit()
+    response = client.post(f"/me/attempts/{attempt.id}/submit", data={"q1": "A"})
+    assert response.headers["Location"].endswith("/result")
+    db.session.refresh(attempt)
+    assert attempt.status == AttemptStatus.EXPIRED and attempt.items[0].given == ""
+
+
+def test_my_exams_writes_only_when_it_closes_a_late_attempt(client, login, exam, candidate, monkeypatch):
+    login(candidate.user)
+    attempt = _start(client, exam)
+    commits = []
+    commit = db.session.commit
+    monkeypatch.setattr(db.session, "commit", lambda: (commits.append(1), commit()))
+    assert client.get("/me/exams").status_code == 200
+    assert commits == []  # nothing closed, nothing to keep
+    attempt.deadline_at = attempt.started_at - timedelta(minutes=1)
+    db.session.flush()
+    page = client.get("/me/exams").get_data(as_text=True)
+    assert commits == [1]
+    db.session.refresh(attempt)
+    assert attempt.status == AttemptStatus.EXPIRED
+    assert f"/me/attempts/{attempt.id}/result" in page  # the page shows it closed, not 继续
+    client.get("/me/exams")
+    assert commits == [1]
 
 
 def test_a_late_answer_is_refused_with_a_clear_message(client, login, exam, candidate):

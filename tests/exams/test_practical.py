@@ -2,6 +2,7 @@
 disagreement flag, critical items, the chief examiner's lock, and changes
 after the lock."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,78 @@ def test_a_bad_sheet_is_skipped_and_every_problem_named_with_its_line(tmp_path):
     assert [p.split(": ", 1)[0] for p in problems] == [f"{tmp_path / 'bad-sheet.yaml'}:1",
                                                        f"{tmp_path / 'bad-sheet.yaml'}:3",
                                                        f"{tmp_path / 'bad-sheet.yaml'}:5"]
+
+
+def _person_options(page: str) -> list[str]:
+    """The candidates the set-up form offers, as their option labels."""
+    select = re.search(r'<select[^>]* id="person"[^>]*>(.*?)</select>', page, re.DOTALL)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1)) if select else []
+
+
+@pytest.fixture
+def staff(make_user, home):
+    from lms.core.access import Role
+
+    return make_user(Role.INSTITUTION_STAFF, institution=home)
+
+
+def test_set_up_finds_a_candidate_by_name_or_tail_within_the_institution(
+        client, login, staff, home, candidate, examiners, sheet, make_person, make_institution):
+    colleague = make_person("130102", institution=home, name="李桂芝")
+    colleague.phone = "13900001234"
+    elsewhere = make_institution("130203", name="路北区幸福里养老中心")
+    make_person("130203", institution=elsewhere, name="张秀兰")  # another institution's caregiver
+    db.session.commit()
+    login(staff)
+
+    everyone = _person_options(client.get("/practical/new").get_data(as_text=True))
+    assert [o.split()[0] for o in everyone] == ["李桂芝", "张秀华"]
+    assert everyone[0] == f"李桂芝 {colleague.id_number_masked} 139****1234"
+    assert _person_options(client.get("/practical/new?q=张").get_data(as_text=True)) == [
+        f"张秀华 {candidate.id_number_masked} {candidate.phone[:3]}****{candidate.phone[-4:]}"]
+    tail = candidate.id_number_masked[-4:].lower()  # a lowercase x is the same check character
+    assert [o.split()[0] for o in _person_options(client.get(f"/practical/new?q={tail}").get_data(as_text=True))] \
+        == ["张秀华"]
+    assert [o.split()[0] for o in _person_options(client.get("/practical/new?q=1234").get_data(as_text=True))] \
+        == ["李桂芝"]
+    nobody = client.get("/practical/new?q=张秀兰").get_data(as_text=True)
+    assert "本辖区没有与“张秀兰”相符的护理员。" in nobody and 'id="person"' not in nobody
+
+    # A full number is not searched and leaves the address at once; the box itself refuses it.
+    for full in (candidate.reveal_id_number(), colleague.phone):
+        refused = client.get(f"/practical/new?q={full}")
+        assert refused.status_code == 302 and refused.headers["Location"] == "/practical/new"
+        page = client.get(refused.headers["Location"]).get_data(as_text=True)
+        assert "请勿用完整的身份证号或手机号查找" in page and full not in page
+        assert 'pattern="[^0-9]*|[0-9]{3}[0-9Xx]"' in page
+
+
+def test_set_up_posts_the_found_candidate_and_refuses_one_out_of_scope(
+        client, login, staff, home, candidate, examiners, sheet, make_person, make_institution):
+    from lms.exams.models import PracticalAssessment
+
+    outsider = make_person("130203", institution=make_institution("130203"), name="张秀兰")
+    db.session.commit()
+    login(staff)
+    form = {"sheet": sheet.id, "programme": "", "chief": examiners[0].id, "examiner": [examiners[0].id]}
+    refused = client.post("/practical/new?q=张", data=form | {"person": outsider.id})
+    assert refused.status_code == 400 and "张秀兰" not in refused.get_data(as_text=True)
+    assert db.session.scalar(select(PracticalAssessment).where(PracticalAssessment.person_id == outsider.id)) is None
+    made = client.post("/practical/new?q=张", data=form | {"person": candidate.id})
+    assert made.status_code == 302
+    assessment = db.session.scalars(select(PracticalAssessment)).one()
+    assert assessment.person_id == candidate.id and assessment.examiner_ids == {examiners[0].id}
+
+
+def test_set_up_lists_at_most_50_candidates_and_says_when_there_are_more(
+        client, login, staff, home, examiners, sheet, make_person):
+    given, second = "一二三四五六七八九十", "春夏秋冬兰梅"
+    for n in range(51):
+        make_person("130102", institution=home, name=f"王{given[n % 10]}{second[n // 10]}")
+    db.session.commit()
+    login(staff)
+    page = client.get("/practical/new").get_data(as_text=True)
+    assert len(_person_options(page)) == 50
+    assert "符合条件的护理员超过 50 人，只列出前 50 人。" in page
+    narrowed = client.get("/practical/new?q=王一").get_data(as_text=True)
+    assert len(_person_options(narrowed)) == 6 and "超过 50 人" not in narrowed

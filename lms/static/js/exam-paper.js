@@ -1,6 +1,8 @@
 // The exam paper: saves each answer as it changes, shows the time left from
-// the server's deadline, and submits the paper when the time is up. Without
-// scripts the paper still works: every answer is sent with the submit button.
+// the server's deadline, asks before submitting in a panel on the page (older
+// candidates find pop-ups confusing), and submits the paper when the time is
+// up. Without scripts the paper still works: every answer is sent with the
+// submit button and the server asks on a page of its own.
 (function () {
   "use strict";
   var form = document.getElementById("paper");
@@ -48,9 +50,60 @@
     });
   }
 
+  var submitButton = document.getElementById("submit-paper");
+  var panel = document.getElementById("submit-panel");
+  var count = document.getElementById("submit-panel-count");
+  var missing = document.getElementById("submit-panel-missing");
+
+  function unanswered() {
+    var open = [];
+    form.querySelectorAll("fieldset[data-position]").forEach(function (fieldset) {
+      if (!fieldset.querySelector("input:checked")) { open.push(fieldset); }
+    });
+    return open;
+  }
+
+  function describe() {
+    var open = unanswered(), total = form.querySelectorAll("fieldset[data-position]").length;
+    var text = count.getAttribute(open.length ? "data-some-text" : "data-none-text");
+    count.textContent = text.replace("{n}", open.length).replace("{total}", total);
+    var list = missing.querySelector("span");
+    list.textContent = "";
+    open.forEach(function (fieldset) {
+      var link = document.createElement("a");
+      link.href = "#" + fieldset.id;
+      link.textContent = fieldset.getAttribute("data-position");
+      list.appendChild(link);
+    });
+    missing.hidden = open.length === 0;
+    return open;
+  }
+
+  // 交卷 asks first; only the panel's 确认交卷 (named "confirmed") submits.
+  // Caught on the click, not on the form's submit event, because older phone
+  // browsers do not tell a submit handler which button was pressed.
+  submitButton.addEventListener("click", function (event) {
+    event.preventDefault();
+    describe();
+    submitButton.hidden = true;
+    panel.hidden = false;
+    panel.scrollIntoView({ block: "center" });
+    panel.focus();
+  });
+
+  document.getElementById("continue-answering").addEventListener("click", function () {
+    var open = unanswered();
+    panel.hidden = true;
+    submitButton.hidden = false;
+    var next = open.length ? open[0].querySelector("input") : submitButton;
+    next.scrollIntoView({ block: "center" });
+    next.focus();
+  });
+
   form.addEventListener("change", function (event) {
     var fieldset = event.target.closest("fieldset[data-position]");
     if (fieldset) { save(fieldset); }
+    if (!panel.hidden) { describe(); }
   });
 
   function tick() {
@@ -58,6 +111,12 @@
     var minutes = Math.floor(left / 60), seconds = left % 60;
     clock.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
     if (left === 0) {
+      // Time is up: nothing left to confirm.
+      var confirmed = document.createElement("input");
+      confirmed.type = "hidden";
+      confirmed.name = "confirmed";
+      confirmed.value = "1";
+      form.appendChild(confirmed);
       form.submit();
       return;
     }

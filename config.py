@@ -62,6 +62,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=_env_int("STAFF_ABSOLUTE_HOURS", 12))
+    # The cookie is renewed when the session changes, which lms/auth/session.py
+    # makes happen at most once a minute ("seen_at"), not on every response.
+    SESSION_REFRESH_EACH_REQUEST = False
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
     WTF_CSRF_ENABLED = True

@@ -13,6 +13,11 @@ from flask_login import current_user, login_user, logout_user
 from lms.core.time import utcnow
 from lms.extensions import db, login_manager
 
+# "Last seen" is kept to the minute: writing it on every request would make
+# every response carry a re-signed session cookie (the exam surge's autosaves
+# are several requests a minute per candidate), and idle limits are minutes.
+SEEN_AT_RESOLUTION_SECONDS = 60
+
 # Endpoints a user may reach while being held at a required step.
 _ALWAYS_REACHABLE = {"static", "auth.logout", "auth.change_password", "auth.totp_setup",
                      "core.set_language", "core.set_elder_mode"}
@@ -77,7 +82,8 @@ def enforce_session_rules():
         end_session()
         flash(_l("Your session ended after a period without activity. Please sign in again."), "info")
         return redirect(url_for("auth.login"))
-    session["seen_at"] = now
+    if now - session.get("seen_at", 0) >= SEEN_AT_RESOLUTION_SECONDS:
+        session["seen_at"] = now  # modifies the session: its cookie (and expiry) is renewed
     if request.endpoint in _ALWAYS_REACHABLE:
         return None
     if current_user.must_change_password:

@@ -9,8 +9,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.core.access import Role, allow, get_in_scope_or_404
-from lms.core.content_files import LETTERS
+from lms.core.access import Role, allow
 from lms.core.vocabulary import FUNCTIONAL_AREAS
 from lms.exams import attempts as sitting
 from lms.exams import queries
@@ -42,10 +41,23 @@ def _own_person():
 def _own_attempt(attempt_id: int, *, close_if_late: bool = False) -> Attempt:
     """The signed-in candidate's attempt (another's is a 404); with
     ``close_if_late``, one past its deadline is closed first (and committed)."""
-    attempt = get_in_scope_or_404(Attempt, attempt_id)
+    attempt = queries.candidate_attempt(attempt_id, current_user.id)
+    if attempt is None:
+        abort(404)
     if close_if_late and sitting.close_if_expired(attempt):
         db.session.commit()
     return attempt
+
+
+def _points_labels(questions) -> dict[tuple[str, int], str]:
+    """"(2 points)" per kind and points on the paper: translated once each, not
+    once per question (a hundred lookups cost a page ~20 ms)."""
+    labels = {}
+    for q in questions:
+        if (q.kind, q.points) not in labels:
+            labels[(q.kind, q.points)] = (_("(%(n)s points, choose all that apply)", n=q.points)
+                                          if q.kind == "multiple" else _("(%(n)s points)", n=q.points))
+    return labels
 
 
 @bp.get("/me/exams")
@@ -76,8 +88,9 @@ def start(exam_id: int):
             abort(404)  # another institution's exam: as if it did not exist
         flash(_message(str(refusal)), "error")
         return redirect(url_for("exams.mine"))
+    attempt_id = attempt.id  # read before the commit expires it (no reload just for the id)
     db.session.commit()
-    return redirect(url_for("exams.paper", attempt_id=attempt.id))
+    return redirect(url_for("exams.paper", attempt_id=attempt_id))
 
 
 @bp.get("/me/attempts/<int:attempt_id>")
@@ -86,12 +99,9 @@ def paper(attempt_id: int):
     attempt = _own_attempt(attempt_id, close_if_late=True)
     if not attempt.is_open:
         return redirect(url_for("exams.result", attempt_id=attempt.id))
-    questions = [{"position": item.position, "kind": item.version.kind, "stem": item.version.stem,
-                  "options": [item.version.options[LETTERS.index(letter)] for letter in item.option_order],
-                  "chosen": sitting.stored_to_displayed(item), "points": item.points}
-                 for item in attempt.items]
+    questions = queries.paper_questions(attempt)
     return render_template("exams/paper.html", attempt=attempt, questions=questions,
-                           deadline=attempt.deadline_at.isoformat())
+                           points_labels=_points_labels(questions), deadline=attempt.deadline_at.isoformat())
 
 
 @bp.post("/me/attempts/<int:attempt_id>/answers")

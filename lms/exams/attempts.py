@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.core.content_files import LETTERS
@@ -90,31 +90,34 @@ def start_attempt(exam: Exam, person: Person, *, now: datetime | None = None) ->
         # Another request started the same sitting a moment ago: use that one
         # (the savepoint's rollback has already dropped this one).
         return next(a for a in attempts_of(exam, person) if a.number == len(previous) + 1)
-    # One multi-row insert for the paper (a surge starts a thousand of them).
-    db.session.execute(insert(AttemptItem), [
+    # One multi-row insert for the paper (a surge starts a thousand of them),
+    # through the table: the ORM's bulk path costs more than the insert itself.
+    db.session.execute(AttemptItem.__table__.insert(), [
         {"attempt_id": attempt.id, "position": n, "question_version_id": item.question_version_id,
          "option_order": item.option_order, "points": item.points, "given": ""}
         for n, item in enumerate(paper, start=1)])
     return attempt
 
 
-def displayed_to_stored(item: AttemptItem, shown: list[str]) -> str:
+def displayed_to_stored(option_order: str, kind: str, shown: list[str]) -> str:
     """Letters as the candidate saw them (A is the first option shown) → the
-    version's own letters, sorted; "true"/"false" as they are."""
-    if not item.option_order:
+    version's own letters, sorted; "true"/"false" as they are. ``option_order``
+    and ``kind`` are the paper item's and its question version's."""
+    if not option_order:
         return shown[0] if shown and shown[0] in ("true", "false") else ""
     letters = set()
     for value in shown:
         index = LETTERS.find(value.upper()) if len(value) == 1 else -1
-        if 0 <= index < len(item.option_order):
-            letters.add(item.option_order[index])
-    if item.version.kind == "single" and len(letters) > 1:
+        if 0 <= index < len(option_order):
+            letters.add(option_order[index])
+    if kind == "single" and len(letters) > 1:
         return ""
     return "".join(sorted(letters))
 
 
-def stored_to_displayed(item: AttemptItem) -> set[str]:
-    """The candidate's saved answer in the letters they see."""
+def stored_to_displayed(item) -> set[str]:
+    """The candidate's saved answer in the letters they see (``item``: a paper
+    item, or a row with its ``option_order`` and ``given``)."""
     if not item.option_order:
         return {item.given} if item.given else set()
     return {LETTERS[item.option_order.index(letter)] for letter in item.given}
@@ -137,13 +140,15 @@ def save_answer(attempt: Attempt, position: int, shown: list[str], *, now: datet
     if not _hold_open(attempt, now):
         close_if_expired(attempt, now=now)
         raise AttemptClosed("closed")
-    item = db.session.scalar(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
-                                                       AttemptItem.position == position))
+    # Columns, not objects: autosave is the most frequent request of a sitting.
+    item = db.session.execute(
+        select(AttemptItem.id, AttemptItem.option_order, QuestionVersion.kind)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)).first()
     if item is None:
         raise ExamError("no_such_question")
-    item.given = displayed_to_stored(item, shown)
-    item.answered_at = now
-    db.session.flush()
+    db.session.execute(update(AttemptItem).where(AttemptItem.id == item.id).values(
+        given=displayed_to_stored(item.option_order, item.kind, shown), answered_at=now))
     return now
 
 
@@ -160,7 +165,7 @@ def save_answers(attempt: Attempt, answers: dict[int, list[str]], *, now: dateti
     for item in attempt.items:
         if item.position not in answers:
             continue
-        given = displayed_to_stored(item, answers[item.position])
+        given = displayed_to_stored(item.option_order, item.version.kind, answers[item.position])
         if given != item.given:
             item.given, item.answered_at = given, now
             changed += 1
@@ -180,11 +185,14 @@ def close_attempt(attempt: Attempt, *, expired: bool = False, now: datetime | No
         db.session.refresh(attempt)
         return False
     attempt.status, attempt.closed_at = status, now
-    score = 0
-    for item in db.session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)):
-        # All or nothing: a multiple-choice answer earns its points only when exactly right.
-        item.earned = item.points if item.given and item.given == item.version.answer else 0
-        score += item.earned
+    # Marked in one statement. All or nothing: a multiple-choice answer earns
+    # its points only when exactly right.
+    key = select(QuestionVersion.answer).where(
+        QuestionVersion.id == AttemptItem.question_version_id).scalar_subquery()
+    db.session.execute(update(AttemptItem).where(AttemptItem.attempt_id == attempt.id).values(
+        earned=case((and_(AttemptItem.given != "", AttemptItem.given == key), AttemptItem.points), else_=0)))
+    score = db.session.scalar(select(func.coalesce(func.sum(AttemptItem.earned), 0))
+                              .where(AttemptItem.attempt_id == attempt.id))
     attempt.score = score
     attempt.is_passed = score >= attempt.exam.pass_mark
     db.session.flush()

@@ -98,6 +98,47 @@ def candidates_with_results(exam: Exam) -> list[tuple[Person, list[Attempt]]]:
     return [(person, attempts.get(person.id, [])) for person in people]
 
 
+def candidate_attempt(attempt_id: int, user_id: int) -> Attempt | None:
+    """The attempt when it is the sitting of this user account's own person
+    record, else None — in one query (the paper and its autosave ask on every
+    request)."""
+    return db.session.scalar(select(Attempt).join(Person, Person.id == Attempt.person_id)
+                             .where(Attempt.id == attempt_id, Person.user_id == user_id))
+
+
+@dataclass(frozen=True)
+class PaperQuestion:
+    """One question as the paper shows it: options in the candidate's order,
+    their saved answer in the letters they see. No key, no explanation."""
+
+    position: int
+    kind: str
+    stem: str
+    options: list[str]
+    chosen: set[str]
+    points: int
+
+
+def paper_questions(attempt: Attempt) -> list[PaperQuestion]:
+    """The attempt's paper, read as columns (no ORM objects: a surge opens a
+    thousand papers in a minute)."""
+    from lms.exams.attempts import stored_to_displayed
+
+    rows = db.session.execute(
+        select(AttemptItem.position, AttemptItem.option_order, AttemptItem.given, AttemptItem.points,
+               QuestionVersion.kind, QuestionVersion.stem, QuestionVersion.options_json)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position))
+    questions = []
+    for row in rows:
+        options = json.loads(row.options_json)
+        questions.append(PaperQuestion(
+            position=row.position, kind=row.kind, stem=row.stem, points=row.points,
+            options=[options[LETTERS.index(letter)] for letter in row.option_order],
+            chosen=stored_to_displayed(row)))
+    return questions
+
+
 def exams_for_person(person: Person) -> list[tuple[Exam, list[Attempt]]]:
     """The exams the person is a candidate for, with their attempts."""
     exams = db.session.scalars(select(Exam).join(ExamCandidate, ExamCandidate.exam_id == Exam.id)

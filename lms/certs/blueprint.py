@@ -16,7 +16,7 @@ def _warn_without_harfbuzz_subset(state: BlueprintSetupState) -> None:
     # renders, but 20–60× slower, which turns a print job of hours into days.
     if not harfbuzz_subset_available():
         message = ("libharfbuzz-subset0 is MISSING: certificate PDFs will take seconds each "
-                   "instead of ~150 ms. Install it: apt-get install libharfbuzz-subset0")
+                   "instead of ~100 ms. Install it: apt-get install libharfbuzz-subset0")
         state.app.logger.warning(message)
         logging.getLogger("lms.certs").warning(message)
 

@@ -3,6 +3,8 @@
 from datetime import date
 from pathlib import Path
 
+from flask import current_app
+
 from lms.certs import pdf
 from lms.certs.models import Certificate, CertificateKind
 from lms.certs.qr import base_url, check_code, verification_url
@@ -13,6 +15,12 @@ from lms.training.models import LEVEL_LABELS
 def template_folder() -> Path:
     """content/certs/ (or LMS_CONTENT_DIR/certs)."""
     return content_dir() / pdf.TEMPLATE_FOLDER
+
+
+def print_font_folder() -> Path:
+    """instance/fonts/: the print fonts this machine built (``print_fonts``),
+    made on first use. Deleting it is safe: they are built again."""
+    return Path(current_app.instance_path) / "fonts"
 
 
 def chinese_date(value: date | None) -> str:
@@ -78,7 +86,7 @@ def render_certificates(certs: list[Certificate], *, target=None, base: str | No
 
 def render_data(data: list[dict], *, target=None):
     """One PDF from pages' plain data (``certificate_data``): no database needed."""
-    return pdf.write_pdf(data, template_folder(), target)
+    return pdf.write_pdf(data, template_folder(), target, font_cache=print_font_folder())
 
 
 def is_printable(cert: Certificate) -> bool:

@@ -75,6 +75,18 @@ class FontSpec:
     def is_bold(self) -> bool:
         return self.weight >= 600
 
+    @property
+    def print_family(self) -> str:
+        """The family background.html declares for this font's reduced print
+        font (``lms/certs/print_fonts.py``), e.g. "Noto Serif CJK SC Print"."""
+        return f"{self.family} Print"
+
+    @property
+    def families(self) -> tuple[str, str]:
+        """The font stack this font is set in: the print font first, then the
+        system font for any character the print font lacks."""
+        return self.print_family, self.family
+
 
 @dataclass(frozen=True)
 class Layout:

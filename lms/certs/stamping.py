@@ -21,7 +21,7 @@ from typing import BinaryIO
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from lms.certs.layout import Item, Layout, Paragraph, QRCode, Text
+from lms.certs.layout import FontSpec, Item, Layout, Paragraph, QRCode, Text
 from lms.certs.qr import qr_dark_runs
 
 logger = logging.getLogger(__name__)
@@ -91,8 +91,13 @@ def _read_widths(w: Array) -> dict[int, float]:
 class Typesetter:
     """Glyphs and widths for the layout's font keys, from the embedded fonts.
 
-    A character the key's font lacks is taken from any other embedded font
-    that has it (WeasyPrint's font fallback put it there on the inventory page).
+    A key's font is a stack (``FontSpec.families``): its reduced print font,
+    then its system font, which WeasyPrint's font fallback embedded for the
+    characters the print font lacks (a rare name character). A character is
+    taken from the first embedded font that has it: fonts of the key's weight
+    first (print and system font are the same design; the weight is what
+    shows), and within a weight the print font, then the system font, then
+    any other.
     """
 
     layout: Layout
@@ -100,21 +105,25 @@ class Typesetter:
     _glyphs: dict[tuple[str, str], tuple[EmbeddedFont, int]] = field(default_factory=dict)
 
     def __post_init__(self):
-        self._primary = {}
-        for key, spec in self.layout.fonts.items():
-            self._primary[key] = next((f for f in self.fonts if f.family == spec.family
-                                       and f.is_bold == spec.is_bold), None)
+        self._candidates = {key: self._rank(spec) for key, spec in self.layout.fonts.items()}
+
+    def _rank(self, spec: FontSpec) -> list[EmbeddedFont]:
+        """The embedded fonts in the order a key of ``spec`` looks for a glyph."""
+        def place(font: EmbeddedFont) -> tuple[bool, int]:
+            stack = spec.families.index(font.family) if font.family in spec.families else len(spec.families)
+            return font.is_bold != spec.is_bold, stack
+
+        return sorted(self.fonts, key=place)  # stable: otherwise in document order
 
     def glyph(self, key: str, char: str) -> tuple[EmbeddedFont, int]:
         """(font, glyph id) that prints ``char`` in the font of ``key``."""
         found = self._glyphs.get((key, char))
         if found is None:
-            primary = self._primary[key]
-            candidates = ([primary] if primary else []) + [f for f in self.fonts if f is not primary]
+            candidates = self._candidates[key]
             found = next(((f, f.cids[char]) for f in candidates if char in f.cids), None)
             if found is None:
                 logger.warning("no embedded font prints U+%04X; it shows as a blank box", ord(char))
-                found = (primary or self.fonts[0], NOTDEF)
+                found = (candidates[0], NOTDEF)
             self._glyphs[(key, char)] = found
         return found
 

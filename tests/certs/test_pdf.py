@@ -7,7 +7,12 @@ import pytest
 from weasyprint.urls import FatalURLFetchingError
 
 from lms.certs import pdf
-from lms.certs.documents import certificate_data, render_certificates, template_folder
+from lms.certs.documents import (
+    certificate_data,
+    print_font_folder,
+    render_certificates,
+    template_folder,
+)
 from lms.certs.qr import verification_url
 from tests.certs.conftest import need_tool, pdf_text
 
@@ -69,6 +74,12 @@ def test_templates_cannot_reach_outside_assets(app, make_person, issue, tmp_path
     data = certificate_data(cert) | {"photo": "file:///etc/hostname"}
     with pytest.raises(FatalURLFetchingError):
         pdf.write_pdf([data], template_folder())
+    fonts = print_font_folder()  # the print fonts' folder opens that folder only
+    beside = fonts.parent / "secret.txt"
+    beside.write_text("not an asset")
+    data = certificate_data(cert) | {"photo": beside.as_uri()}
+    with pytest.raises(FatalURLFetchingError):
+        pdf.write_pdf([data], template_folder(), font_cache=fonts)
 
 
 def test_harfbuzz_subset_check_finds_the_library():

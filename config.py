@@ -129,6 +129,8 @@ class ProductionConfig(Config):
     """Behind a reverse proxy over HTTPS, on PostgreSQL."""
 
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    # One app per process here (tests build hundreds, which must stay collectable).
+    GC_FREEZE_AT_START = True
 
 
 CONFIGS = {"default": Config, "testing": TestingConfig, "production": ProductionConfig}

@@ -2,7 +2,7 @@
 save answers and submit, against gunicorn on PostgreSQL.
 
     .venv/bin/python bench/exam_surge.py [--candidates 1000] [--ramp 60] [--answers 20]
-        [--workers 2] [--threads 4] [--clients 64] [--think 10 30] [--seed 1]
+        [--workers 2] [--threads 4] [--clients 64] [--think 10 30] [--settle 10] [--seed 1]
 
 A fresh PostgreSQL database (LMS_TEST_POSTGRES_URL, default
 postgres@127.0.0.1:5432) gets the schema by `flask db upgrade`, content/
@@ -18,7 +18,8 @@ sign-in limits raised. The client is a browser in miniature (cookie jar, CSRF
 token from the pages, `X-CSRFToken` on the JSON autosave), one fresh
 connection per request, from CLIENTS threads that share the candidates:
 
-  1. every candidate signs in and opens "My exams" (not timed);
+  1. every candidate signs in and opens "My exams" (not timed), then SETTLE
+     seconds pass, as before an exam opens;
   2. the surge: candidate starts are spread evenly at random over RAMP
      seconds; each POSTs /me/exams/<id>/start and GETs the paper it is
      redirected to (timed together as "start"), saves ANSWERS answers
@@ -169,6 +170,10 @@ def seed(database_url: str, id_key: str, candidates: int, rng: random.Random) ->
         exams.add_candidates(exam, list(db.session.scalars(select(Person).where(Person.id.in_(person_ids)))))
         db.session.commit()
         exam_id = exam.id
+        # Planner statistics for the tables just filled, as a live database has them
+        # (else autovacuum gathers them in the middle of the surge).
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
         db.engine.dispose()
     return usernames, exam_id
 
@@ -322,6 +327,7 @@ class Recorder:
     def __init__(self):
         self.lock = threading.Lock()
         self.samples: dict[str, list[float]] = {}
+        self.finished: dict[str, list[tuple[float, float]]] = {}  # (monotonic end, ms) per step
         self.requests: dict[str, int] = {}
         self.errors: dict[str, int] = {}
         self.messages: list[str] = []
@@ -330,6 +336,7 @@ class Recorder:
     def ok(self, step: str, seconds: float, requests: int) -> None:
         with self.lock:
             self.samples.setdefault(step, []).append(seconds * 1000)
+            self.finished.setdefault(step, []).append((time.monotonic(), seconds * 1000))
             self.requests[step] = self.requests.get(step, 0) + requests
 
     def error(self, step: str, message: str, requests: int) -> None:
@@ -571,6 +578,22 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[max(0, math.ceil(p / 100 * len(sorted_values)) - 1)]
 
 
+def report_over_time(recorder: Recorder, begin: float, window: float = 30.0) -> None:
+    """p50 / p95 of start and save per window of the run: where the load was."""
+    ends = [end for step in ("start", "save") for end, _ms in recorder.finished.get(step, [])]
+    if not ends:
+        return
+    print(f"\nover time ({window:.0f} s windows from the first start): start p50/p95 · save p50/p95 (ms)")
+    for first in range(0, int((max(ends) - begin) // window) + 1):
+        low, high = begin + first * window, begin + (first + 1) * window
+        cells = []
+        for step in ("start", "save"):
+            values = sorted(ms for end, ms in recorder.finished.get(step, []) if low <= end < high)
+            cells.append(f"{step} {len(values):>5} × {percentile(values, 50):>6.0f} / {percentile(values, 95):>6.0f}"
+                         if values else f"{step} {0:>5}")
+        print(f"  {first * window:>4.0f}–{(first + 1) * window:<4.0f} s   " + "   ".join(cells))
+
+
 def report(recorder: Recorder, wall: float) -> int:
     print(f"\n{'step':<8} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
           f"{'max ms':>8}   target")
@@ -621,6 +644,9 @@ def run(args, database_url: str, folder: Path) -> None:
         print(f"signed in {len(signed_in)} of {len(people)} candidates in {time.perf_counter() - started:.1f} s "
               f"(not timed; {sign_in_errors} errors)")
 
+        # Candidates sign in before the exam opens; the sign-in burst is not the
+        # surge, so let the machine settle before the first start.
+        time.sleep(args.settle)
         # Starts spread evenly at random over the ramp; each candidate then walks its paper.
         begin = time.monotonic() + 0.5
         think_max = args.think[1]
@@ -645,6 +671,7 @@ def run(args, database_url: str, folder: Path) -> None:
             recorder.error("surge", f"{unfinished} candidates not finished by the deadline", 0)
             print(f"stopped at the deadline with {unfinished} candidates not finished")
         errors = report(recorder, wall) + sign_in_errors + (1 if unfinished else 0)
+        report_over_time(recorder, begin)
         print(f"load average (1 min) before the surge {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}")
         if cpu:
             requests = sum(recorder.requests.get(step, 0) for step in ("start", "save", "submit", "result"))
@@ -673,6 +700,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=64, help="client threads shared by the candidates")
     parser.add_argument("--think", type=float, nargs=2, default=(10.0, 30.0), metavar=("MIN", "MAX"),
                         help="seconds a candidate takes over a question (uniform; see above)")
+    parser.add_argument("--settle", type=float, default=10.0,
+                        help="seconds between the (untimed) sign-ins and the first start")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     if not 0 < args.answers <= 100 or args.candidates < 1 or args.ramp < 0 or args.think[0] > args.think[1]:

@@ -4,6 +4,7 @@
 blueprints, CLI commands, request hooks and error pages.
 """
 
+import gc
 import os
 from pathlib import Path
 
@@ -37,6 +38,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     register_error_pages(app)
     register_template_helpers(app)
+    if app.config.get("GC_FREEZE_AT_START"):
+        # What start-up made (models, templates, catalogues: ~190k objects)
+        # lives as long as the process; frozen, the collector's full passes
+        # skip it instead of pausing a request for ~200 ms now and then.
+        gc.freeze()
     return app
 
 

@@ -9,6 +9,7 @@ before anything else.
 from flask import Flask, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from lms.core.time import utcnow
 from lms.extensions import db, login_manager
@@ -39,7 +40,9 @@ def _load_user(session_id: str):
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # With the roles in the same round trip: every request needs both, and
+    # under load each round trip waits its turn for the database.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.assignments)])
     if user is None or str(user.session_version) != version or not user.is_active_account:
         return None
     return user

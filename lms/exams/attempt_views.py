@@ -32,7 +32,7 @@ def _message(code: str) -> str:
 
 
 def _own_person():
-    person = person_of_user(current_user.id)
+    person = queries.candidate_person(current_user.id)
     if person is None:
         abort(404)
     return person

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import lazyload
 
 from lms.core.access import scope_clause
 from lms.core.content_files import LETTERS
@@ -96,6 +97,13 @@ def candidates_with_results(exam: Exam) -> list[tuple[Person, list[Attempt]]]:
     for attempt in db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id).order_by(Attempt.number)):
         attempts.setdefault(attempt.person_id, []).append(attempt)
     return [(person, attempts.get(person.id, [])) for person in people]
+
+
+def candidate_person(user_id: int) -> Person | None:
+    """The person record of this user account, its columns only (starting an
+    exam needs no region or categories: not two more round trips for them)."""
+    return db.session.scalar(select(Person).where(Person.user_id == user_id)
+                             .options(lazyload(Person.region), lazyload(Person.category_rows)))
 
 
 def candidate_attempt(attempt_id: int, user_id: int) -> Attempt | None:

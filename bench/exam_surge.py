@@ -507,7 +507,9 @@ class Schedule:
                     if after is not None:
                         self.counter += 1
                         heapq.heappush(self.heap, (after, self.counter, candidate))
-                    self.cond.notify_all()
+                    # One waiter re-reads the heap; waking all 64 on every step made the
+                    # client burn a core when most threads wait (slow candidates).
+                    self.cond.notify()
 
     def left(self) -> int:
         return len(self.heap)

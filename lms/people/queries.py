@@ -11,7 +11,9 @@ from lms.regions.models import Region
 
 
 def people_stmt(search: str = "", category: str = ""):
-    """People within the current user's scope, filtered by name and category."""
+    """People within the current user's scope, filtered by category and by
+    name or, for a tail such as "123X", the end of their ID or mobile number
+    (callers check ``is_searchable`` first)."""
     stmt = (
         select(Person)
         .join(Person.region)
@@ -22,8 +24,12 @@ def people_stmt(search: str = "", category: str = ""):
         ))
         .order_by(Person.created_at.desc(), Person.id.desc())
     )
-    if search:
-        stmt = stmt.where(Person.name.contains(search.strip()))
+    text = search.strip()
+    if _TAIL.fullmatch(text.upper()):
+        tail = text.upper()
+        stmt = stmt.where(or_(Person.id_number_masked.endswith(tail), Person.phone.endswith(tail)))
+    elif text:
+        stmt = stmt.where(Person.name.contains(text, autoescape=True))
     if category:
         stmt = stmt.where(Person.id.in_(
             select(PersonCategory.person_id).where(PersonCategory.category == category)
@@ -49,14 +55,7 @@ def search_people(text: str, *, category: str = "", limit: int = 50) -> tuple[li
     "123X", whose ID number or mobile ends with it; everyone in scope for an
     empty text. At most ``limit`` of them, and whether more match. Assumes
     ``is_searchable(text)``."""
-    text = text.strip()
-    stmt = people_stmt(category=category)
-    if _TAIL.fullmatch(text.upper()):
-        tail = text.upper()
-        stmt = stmt.where(or_(Person.id_number_masked.endswith(tail), Person.phone.endswith(tail)))
-    elif text:
-        stmt = stmt.where(Person.name.contains(text, autoescape=True))
-    found = list(db.session.scalars(stmt.limit(limit + 1)))
+    found = list(db.session.scalars(people_stmt(text, category).limit(limit + 1)))
     return found[:limit], len(found) > limit
 
 

@@ -80,7 +80,11 @@ def register():
 @bp.get("/people")
 @allow(*_REGISTRY_ROLES)
 def index():
-    search, category = request.args.get("q", ""), request.args.get("category", "")
+    search, category = request.args.get("q", "").strip()[:50], request.args.get("category", "")
+    if search and not queries.is_searchable(search):
+        # A full ID or mobile number is looked up by POST (below); out of the address bar at once.
+        flash(_("Do not search by a full ID or mobile number: type a name, or only the last 4 characters."), "error")
+        return redirect(url_for("people.index", category=category or None))
     page = paginate(queries.people_stmt(search, category))
     return render_template("people/index.html", page=page, search=search, category=category,
                            category_labels=CATEGORY_LABELS, lookup_form=LookupForm(),

@@ -154,3 +154,22 @@ def test_id_lookup_is_a_post_and_respects_scope(client, make_user, make_institut
     elsewhere = client.post("/people/lookup", data={"id_number": "11010519491231002X"})
     assert elsewhere.headers["Location"].endswith("/people")
     assert client.get("/people/lookup").status_code == 405
+
+
+def test_list_search_refuses_a_full_number_and_finds_by_tail(client, make_user, make_institution, make_person,
+                                                             login):
+    home = make_institution("130102")
+    person = make_person(id_number=ID_NUMBER, institution=home, name="赵淑珍")
+    make_person(institution=home, name="钱玉梅")
+    staff = make_user(Role.INSTITUTION_STAFF, institution=home)
+    db.session.commit()
+    login(staff)
+    refused = client.get(f"/people?q={ID_NUMBER}")
+    assert refused.status_code == 302 and ID_NUMBER not in refused.headers["Location"]
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "完整" in page or "full ID" in page  # the message says why
+    assert ID_NUMBER not in page
+    by_tail = client.get(f"/people?q={ID_NUMBER[-4:]}").get_data(as_text=True)
+    assert person.name in by_tail and "钱玉梅" not in by_tail
+    by_name = client.get("/people?q=淑珍").get_data(as_text=True)
+    assert person.name in by_name and "钱玉梅" not in by_name

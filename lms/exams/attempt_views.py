@@ -16,7 +16,6 @@ from lms.exams import queries
 from lms.exams.blueprint import bp
 from lms.exams.models import Attempt, Exam
 from lms.extensions import db
-from lms.people.queries import person_of_user
 
 
 def _message(code: str) -> str:
@@ -63,7 +62,7 @@ def _points_labels(questions) -> dict[tuple[str, int], str]:
 @bp.get("/me/exams")
 @allow(Role.TRAINEE)
 def mine():
-    person = person_of_user(current_user.id)
+    person = queries.candidate_person(current_user.id)
     rows = queries.exams_for_person(person) if person else []
     closed = sum(sitting.close_if_expired(attempt) for _exam, attempts in rows for attempt in attempts)
     if closed:

@@ -84,6 +84,8 @@ class Config:
     # arrive; how far apart two examiners' practical totals may be before the
     # result is flagged for the chief examiner's review.
     EXAM_GRACE_SECONDS = _env_int("EXAM_GRACE_SECONDS", 15)
+    # Question versions (stem, options) each process keeps for papers; 0 keeps none.
+    EXAM_SHOWN_VERSIONS_KEPT = _env_int("EXAM_SHOWN_VERSIONS_KEPT", 20_000)
     PRACTICAL_FLAG_GAP = _env_int("PRACTICAL_FLAG_GAP", 10)
 
     # Certificates (lms/certs). The national number is Y|S + evaluation-body code
@@ -115,6 +117,7 @@ class TestingConfig(Config):
     unless a test turns it on to check it."""
 
     CACHE_TYPE = "NullCache"  # every test reads the database it just wrote
+    EXAM_SHOWN_VERSIONS_KEPT = 0  # ids come back after a rolled-back test
 
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("LMS_TEST_DATABASE_URL", "sqlite://")

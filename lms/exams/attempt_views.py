@@ -10,11 +10,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.core.access import Role, allow
+from lms.core.time import as_utc
 from lms.core.vocabulary import FUNCTIONAL_AREAS
 from lms.exams import attempts as sitting
 from lms.exams import queries
 from lms.exams.blueprint import bp
 from lms.exams.models import Attempt, Exam
+from lms.exams.paper_markup import questions_markup
 from lms.extensions import db
 
 
@@ -37,10 +39,10 @@ def _own_person():
     return person
 
 
-def _own_attempt(attempt_id: int, *, close_if_late: bool = False) -> Attempt:
+def _own_attempt(attempt_id: int, *, close_if_late: bool = False, with_exam: bool = True) -> Attempt:
     """The signed-in candidate's attempt (another's is a 404); with
     ``close_if_late``, one past its deadline is closed first (and committed)."""
-    attempt = queries.candidate_attempt(attempt_id, current_user.id)
+    attempt = queries.candidate_attempt(attempt_id, current_user.id, with_exam=with_exam)
     if attempt is None:
         abort(404)
     if close_if_late and sitting.close_if_expired(attempt):
@@ -99,14 +101,15 @@ def paper(attempt_id: int):
     if not attempt.is_open:
         return redirect(url_for("exams.result", attempt_id=attempt.id))
     questions = queries.paper_questions(attempt)
-    return render_template("exams/paper.html", attempt=attempt, questions=questions,
-                           points_labels=_points_labels(questions), deadline=attempt.deadline_at.isoformat())
+    markup = questions_markup(questions, _points_labels(questions), [("true", _("True")), ("false", _("False"))])
+    return render_template("exams/paper.html", attempt=attempt, questions_markup=markup,
+                           deadline=as_utc(attempt.deadline_at).isoformat())
 
 
 @bp.post("/me/attempts/<int:attempt_id>/answers")
 @allow(Role.TRAINEE)
 def save(attempt_id: int):
-    attempt = _own_attempt(attempt_id)
+    attempt = _own_attempt(attempt_id, with_exam=False)
     payload = request.get_json(silent=True) or {}
     position, values = payload.get("position"), payload.get("answer", [])
     if not isinstance(position, int) or not isinstance(values, list):

@@ -5,8 +5,9 @@ practical assessment?"""
 import json
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import or_, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import joinedload, lazyload
 
 from lms.core.access import scope_clause
 from lms.core.content_files import LETTERS
@@ -106,12 +107,14 @@ def candidate_person(user_id: int) -> Person | None:
                              .options(lazyload(Person.region), lazyload(Person.category_rows)))
 
 
-def candidate_attempt(attempt_id: int, user_id: int) -> Attempt | None:
+def candidate_attempt(attempt_id: int, user_id: int, *, with_exam: bool = True) -> Attempt | None:
     """The attempt when it is the sitting of this user account's own person
     record, else None — in one query (the paper and its autosave ask on every
-    request)."""
+    request). ``with_exam`` loads its exam too (not its institution); an
+    autosave needs neither."""
+    exam = joinedload(Attempt.exam).lazyload(Exam.institution) if with_exam else lazyload(Attempt.exam)
     return db.session.scalar(select(Attempt).join(Person, Person.id == Attempt.person_id)
-                             .where(Attempt.id == attempt_id, Person.user_id == user_id))
+                             .where(Attempt.id == attempt_id, Person.user_id == user_id).options(exam))
 
 
 @dataclass(frozen=True)
@@ -127,22 +130,52 @@ class PaperQuestion:
     points: int
 
 
+@dataclass(frozen=True)
+class ShownVersion:
+    """What a paper shows of a question version: no key, no explanation."""
+
+    kind: str
+    stem: str
+    options: tuple[str, ...]
+
+
+def shown_versions(version_ids) -> dict[int, ShownVersion]:
+    """Kind, stem and options of these question versions, kept in the
+    application between requests (up to ``EXAM_SHOWN_VERSIONS_KEPT``). A
+    version that a paper has shown is frozen (an edit makes a new one), so
+    what is kept never goes stale, and a surge's thousand papers — drawn from
+    a few hundred versions — read them once, not a hundred rows of text and
+    JSON per page."""
+    limit = current_app.config["EXAM_SHOWN_VERSIONS_KEPT"]
+    kept = current_app.extensions.setdefault("exams.shown_versions", {}) if limit else {}
+    missing = [vid for vid in set(version_ids) if vid not in kept]
+    if missing:
+        if len(kept) + len(missing) > limit:
+            kept.clear()  # a bank far larger than any exam draws on: start again
+        for vid, kind, stem, options_json in db.session.execute(
+                select(QuestionVersion.id, QuestionVersion.kind, QuestionVersion.stem, QuestionVersion.options_json)
+                .where(QuestionVersion.id.in_(missing))):
+            kept[vid] = ShownVersion(kind, stem, tuple(json.loads(options_json)))
+    return {vid: kept[vid] for vid in version_ids}
+
+
 def paper_questions(attempt: Attempt) -> list[PaperQuestion]:
-    """The attempt's paper, read as columns (no ORM objects: a surge opens a
-    thousand papers in a minute)."""
+    """The attempt's paper, its items read as columns (no ORM objects: a
+    surge opens a thousand papers in a minute) and its questions' text from
+    ``shown_versions``."""
     from lms.exams.attempts import stored_to_displayed
 
     rows = db.session.execute(
-        select(AttemptItem.position, AttemptItem.option_order, AttemptItem.given, AttemptItem.points,
-               QuestionVersion.kind, QuestionVersion.stem, QuestionVersion.options_json)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-        .where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position))
+        select(AttemptItem.position, AttemptItem.question_version_id, AttemptItem.option_order,
+               AttemptItem.given, AttemptItem.points)
+        .where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position)).all()
+    versions = shown_versions([row.question_version_id for row in rows])
     questions = []
     for row in rows:
-        options = json.loads(row.options_json)
+        version = versions[row.question_version_id]
         questions.append(PaperQuestion(
-            position=row.position, kind=row.kind, stem=row.stem, points=row.points,
-            options=[options[LETTERS.index(letter)] for letter in row.option_order],
+            position=row.position, kind=version.kind, stem=version.stem, points=row.points,
+            options=[version.options[LETTERS.index(letter)] for letter in row.option_order],
             chosen=stored_to_displayed(row)))
     return questions
 

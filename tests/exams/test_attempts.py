@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lms.core.time import utcnow
+from lms.core.time import as_utc, utcnow
 from lms.exams import attempts as sitting
 from lms.exams.models import Attempt, AttemptStatus
 from lms.extensions import db
@@ -62,7 +62,7 @@ def test_an_answer_after_the_deadline_is_refused_and_the_attempt_closes_with_wha
     attempt = sitting.start_attempt(exam, candidate)
     first = attempt.items[0]
     sitting.save_answer(attempt, first.position, ["ABCD"[first.option_order.index(first.version.answer)]])
-    late = attempt.deadline_at + timedelta(minutes=1)
+    late = as_utc(attempt.deadline_at) + timedelta(minutes=1)
     with pytest.raises(sitting.AttemptClosed):
         sitting.save_answer(attempt, attempt.items[1].position, ["A"], now=late)
     db.session.refresh(attempt)
@@ -73,7 +73,7 @@ def test_an_answer_after_the_deadline_is_refused_and_the_attempt_closes_with_wha
 
 def test_an_answer_within_the_grace_period_still_counts(app, exam, candidate):
     attempt = sitting.start_attempt(exam, candidate)
-    just_late = attempt.deadline_at + timedelta(seconds=app.config["EXAM_GRACE_SECONDS"] - 2)
+    just_late = as_utc(attempt.deadline_at) + timedelta(seconds=app.config["EXAM_GRACE_SECONDS"] - 2)
     sitting.save_answer(attempt, 1, ["A"], now=just_late)
     assert attempt.is_open
 
@@ -81,7 +81,7 @@ def test_an_answer_within_the_grace_period_still_counts(app, exam, candidate):
 def test_the_sweep_closes_attempts_past_their_deadline(exam, candidate):
     attempt = sitting.start_attempt(exam, candidate)
     assert sitting.close_expired_attempts() == 0
-    assert sitting.close_expired_attempts(now=attempt.deadline_at + timedelta(minutes=5)) == 1
+    assert sitting.close_expired_attempts(now=as_utc(attempt.deadline_at) + timedelta(minutes=5)) == 1
     db.session.refresh(attempt)
     assert attempt.status == AttemptStatus.EXPIRED and attempt.score == 0
 
@@ -122,7 +122,7 @@ def test_the_deadline_never_passes_the_exams_closing_time(make_exam, candidate):
     closing_soon = make_exam(closes_at=utcnow() + timedelta(minutes=10))
     add_candidates(closing_soon, [candidate])
     attempt = sitting.start_attempt(closing_soon, candidate)
-    assert attempt.deadline_at <= closing_soon.closes_at
+    assert as_utc(attempt.deadline_at) <= as_utc(closing_soon.closes_at)
 
 
 def test_two_submits_at_once_give_one_result(make_committed_app):
@@ -199,7 +199,7 @@ def test_a_submitted_form_writes_only_answers_that_changed_and_nothing_after_the
     saved_at = first.answered_at
     changed = sitting.save_answers(attempt, {first.position: ["A"], second.position: ["B"]})
     assert changed == 1 and first.answered_at == saved_at and second.given != ""
-    late = attempt.deadline_at + timedelta(minutes=1)
+    late = as_utc(attempt.deadline_at) + timedelta(minutes=1)
     with pytest.raises(sitting.AttemptClosed):
         sitting.save_answers(attempt, {first.position: ["C"]}, now=late)
     assert attempt.status == AttemptStatus.EXPIRED

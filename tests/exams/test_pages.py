@@ -213,3 +213,47 @@ def test_an_examiner_marks_on_the_page_and_a_bad_value_names_the_item(client, lo
     client.post(f"/practical/{assessment.id}/lock", data={"note": ""})
     db.session.refresh(assessment)
     assert assessment.is_locked and assessment.is_passed
+
+
+def test_the_paper_letters_options_in_the_candidates_order_escapes_text_and_gives_the_deadline_in_utc(
+        client, login, exam, candidate):
+    login(candidate.user)
+    attempt = _start(client, exam)
+    item = next(i for i in attempt.items if i.version.kind == "single")
+    item.version.stem = 'Which is right? <script>alert("x")</script>'
+    db.session.commit()
+    page = client.get(f"/me/attempts/{attempt.id}").get_data(as_text=True)
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    options = item.version.options
+    for shown, letter in zip("ABCD", item.option_order, strict=False):
+        assert f'name="q{item.position}" value="{shown}"> {shown}. {options["ABCD".index(letter)]}</label>' in page
+    assert f'data-deadline="{attempt.deadline_at.replace(tzinfo=None).isoformat()}+00:00"' in page
+
+
+def test_a_process_keeps_the_question_text_it_has_shown(app, client, login, exam, candidate):
+    """With EXAM_SHOWN_VERSIONS_KEPT on (production), the second paper page
+    reads its items but no question text; the page is the same."""
+    from sqlalchemy import event
+
+    app.config["EXAM_SHOWN_VERSIONS_KEPT"] = 1000
+    app.extensions.pop("exams.shown_versions", None)
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        login(candidate.user)
+        attempt = _start(client, exam)
+        first = client.get(f"/me/attempts/{attempt.id}").get_data(as_text=True)
+        read_text = [s for s in statements if "question_versions.stem" in s]
+        statements.clear()
+        second = client.get(f"/me/attempts/{attempt.id}").get_data(as_text=True)
+        assert len(read_text) == 1
+        assert not [s for s in statements if "question_versions" in s]
+        assert first == second and all(item.version.stem in second for item in attempt.items)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+        app.config["EXAM_SHOWN_VERSIONS_KEPT"] = 0
+        app.extensions.pop("exams.shown_versions", None)

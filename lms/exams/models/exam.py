@@ -151,7 +151,8 @@ class AttemptItem(db.Model):
     __table_args__ = (UniqueConstraint("attempt_id", "position", name="uq_exam_attempt_items_attempt_position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("exam_attempts.id"), index=True)
+    # Found by attempt through the unique (attempt_id, position) index.
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("exam_attempts.id"))
     position: Mapped[int] = mapped_column(Integer)
     question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"), index=True)
     option_order: Mapped[str] = mapped_column(String(8), default="")  # e.g. "CADB": shown order

@@ -1,0 +1,39 @@
+"""The questions of a paper as HTML.
+
+Built here rather than in the template because of how often it is built: a
+hundred questions a page, a thousand pages in the minute an exam opens. As a
+template loop it yielded some six thousand fragments through three generator
+levels (~8 ms a page); joining escaped strings takes a fraction of that. The
+markup is what any other form has: fieldsets and labelled inputs, every text
+escaped.
+"""
+
+from html import escape
+
+from markupsafe import Markup
+
+from lms.core.content_files import LETTERS
+
+
+def questions_markup(questions, points_labels: dict, true_false: list[tuple[str, str]]) -> Markup:
+    """The paper's questions (``PaperQuestion``s) as fieldsets: options in the
+    candidate's order, lettered A, B, … as shown, their saved answer checked.
+    ``points_labels`` is "(2 points)" per (kind, points); ``true_false`` the
+    (value, label) pairs of a true/false question."""
+    true_false = [(value, escape(label)) for value, label in true_false]
+    parts = []
+    for q in questions:
+        parts.append(f'<fieldset class="question card" id="question-{q.position}" data-position="{q.position}">\n'
+                     f'<legend>{q.position}. {escape(q.stem)} '
+                     f'<span class="muted">{escape(points_labels[(q.kind, q.points)])}</span></legend>')
+        if q.kind == "true_false":
+            input_type, choices = "radio", true_false
+        else:
+            input_type = "checkbox" if q.kind == "multiple" else "radio"
+            choices = [(letter, f"{letter}. {escape(option)}") for letter, option in zip(LETTERS, q.options)]
+        for value, label in choices:
+            checked = " checked" if value in q.chosen else ""
+            parts.append(f'<label class="choice"><input type="{input_type}" name="q{q.position}" '
+                         f'value="{value}"{checked}> {label}</label>')
+        parts.append("</fieldset>")
+    return Markup("\n".join(parts))

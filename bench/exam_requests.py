@@ -18,9 +18,9 @@ adds a cProfile of that step's requests, sorted by own time.
 
 import argparse
 import base64
-import os
 import cProfile
 import io
+import os
 import pstats
 import random
 import secrets
@@ -41,9 +41,8 @@ class Meter:
     """CPU time and statements per step; optionally a profile of one step."""
 
     def __init__(self, engine, profiled: str | None):
-        from sqlalchemy import event
-
         from exam_surge import CpuMeter
+        from sqlalchemy import event
 
         self.postgres = CpuMeter(os.getpid(), engine.url.database)
         self.cpu: dict[str, list[float]] = {step: [] for step in STEPS}
@@ -92,9 +91,9 @@ def walk(client, meter: Meter, exam_id: int, saves: int, rng: random.Random) -> 
     for _kind, position, value in CHOICE.findall(page):
         choices.setdefault(int(position), []).append(value)
     for position in range(1, saves + 1):
-        answer = [rng.choice(choices[position])]
-        saved = meter.measure("save", lambda: client.post(f"{paper_path}/answers", json={
-            "position": position, "answer": answer}, headers={"X-CSRFToken": token}))
+        body = {"position": position, "answer": [rng.choice(choices[position])]}
+        saved = meter.measure("save", lambda body=body: client.post(f"{paper_path}/answers", json=body,
+                                                                    headers={"X-CSRFToken": token}))
         assert saved.status_code == 200, saved.get_data(as_text=True)
     submitted = meter.measure("submit", lambda: client.post(f"{paper_path}/submit", data={
         "csrf_token": token, "confirmed": "1"}))

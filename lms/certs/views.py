@@ -24,7 +24,8 @@ from lms.core.access import Role, allow, current_scopes, get_in_scope_or_404
 from lms.core.pagination import paginate
 from lms.extensions import db
 from lms.people.models import Person
-from lms.people.queries import is_searchable, people_stmt, person_of_user
+from lms.people.queries import people_stmt, person_of_user
+from lms.people.search import search_argument
 from lms.regions.models import Institution
 from lms.training.queries import active_programmes
 
@@ -48,11 +49,9 @@ def index():
     form = CertificateFilterForm(request.args)
     form.programme.choices = [("", _("All programmes"))] + programme_choices()
     filters = form.filters() if form.validate() else queries.CertificateFilters()
-    search = request.args.get("q", "").strip()[:50]
-    if search and not is_searchable(search):
-        # Never searched, and out of the address bar (and the links built from it) at once.
-        flash(_("Do not search by a full ID or mobile number: type a name, or only the last 4 characters."), "error")
-        return redirect(url_for("certs.index"))
+    search, refused = search_argument("certs.index")
+    if refused:
+        return refused
     people = db.session.scalars(people_stmt(search).limit(10)).all() if search else []
     print_form = PrintJobForm(data=filters.as_dict() | {
         "issued_from": filters.issued_from, "issued_to": filters.issued_to,

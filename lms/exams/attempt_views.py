@@ -61,6 +61,19 @@ def _points_labels(questions) -> dict[tuple[str, int], str]:
     return labels
 
 
+def _carried_answers(form) -> dict[int, list[str]]:
+    """{position: chosen values} of the answers a submitted paper carries
+    (its inputs are named q1, q2, …). A position the paper lacks is
+    ignored when they are saved."""
+    answers = {}
+    for key in form:
+        if key.startswith("q") and key[1:].isdigit():
+            values = [value for value in form.getlist(key) if value][:8]
+            if values:
+                answers[int(key[1:])] = values
+    return answers
+
+
 @bp.get("/me/exams")
 @allow(Role.TRAINEE)
 def mine():
@@ -135,9 +148,8 @@ def confirm_submit(attempt_id: int):
     attempt = _own_attempt(attempt_id, close_if_late=True)
     if not attempt.is_open:
         return redirect(url_for("exams.result", attempt_id=attempt.id))
-    unanswered = [item.position for item in attempt.items if not item.given]
-    return render_template("exams/confirm_submit.html", attempt=attempt, unanswered=unanswered,
-                           total=len(attempt.items))
+    unanswered, total = queries.unanswered_positions(attempt)
+    return render_template("exams/confirm_submit.html", attempt=attempt, unanswered=unanswered, total=total)
 
 
 @bp.post("/me/attempts/<int:attempt_id>/submit")
@@ -147,8 +159,7 @@ def submit(attempt_id: int):
     # The form carries every answer too: a page whose autosave could not get
     # through (or with scripts off) loses nothing when it is submitted in time.
     late = sitting.close_if_expired(attempt)
-    answers = {item.position: request.form.getlist(f"q{item.position}") for item in attempt.items}
-    answers = {position: values for position, values in answers.items() if values}
+    answers = _carried_answers(request.form)
     if answers and attempt.is_open:
         try:
             sitting.save_answers(attempt, answers)

@@ -194,15 +194,20 @@ def save_answers(attempt: Attempt, answers: dict[int, list[str]], *, now: dateti
     if not _hold_open(attempt, now):
         close_if_expired(attempt, now=now)
         raise AttemptClosed("closed")
+    # Columns of the carried questions only: autosave has usually stored them
+    # all already, and then a submit writes nothing.
+    rows = db.session.execute(
+        select(AttemptItem.id, AttemptItem.option_order, AttemptItem.given, QuestionVersion.kind,
+               AttemptItem.position)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position.in_(list(answers))))
     changed = 0
-    for item in attempt.items:
-        if item.position not in answers:
-            continue
-        given = displayed_to_stored(item.option_order, item.version.kind, answers[item.position])
-        if given != item.given:
-            item.given, item.answered_at = given, now
+    for row in rows:
+        given = displayed_to_stored(row.option_order, row.kind, answers[row.position])
+        if given != row.given:
+            db.session.execute(update(AttemptItem).where(AttemptItem.id == row.id)
+                               .values(given=given, answered_at=now))
             changed += 1
-    db.session.flush()
     return changed
 
 

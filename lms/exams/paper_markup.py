@@ -30,7 +30,7 @@ def questions_markup(questions, points_labels: dict, true_false: list[tuple[str,
             input_type, choices = "radio", true_false
         else:
             input_type = "checkbox" if q.kind == "multiple" else "radio"
-            choices = [(letter, f"{letter}. {escape(option)}") for letter, option in zip(LETTERS, q.options)]
+            choices = [(letter, f"{letter}. {escape(option)}") for letter, option in zip(LETTERS, q.options, strict=False)]
         for value, label in choices:
             checked = " checked" if value in q.chosen else ""
             parts.append(f'<label class="choice"><input type="{input_type}" name="q{q.position}" '

@@ -16,7 +16,8 @@ from lms.exams.forms import AssessmentForm, LockForm, MarkForm
 from lms.exams.models import PracticalAssessment, PracticalSheet
 from lms.extensions import db
 from lms.people.models import Person
-from lms.people.queries import is_searchable, people_stmt, search_people
+from lms.people.queries import people_stmt, search_people
+from lms.people.search import search_argument
 from lms.regions.models import Institution
 from lms.training.queries import active_programmes
 
@@ -87,13 +88,9 @@ def new_assessment():
     institution = db.session.get(Institution, current_scopes()[0].institution_id)
     examiners = _examiners_of(institution.id)
     programmes = {p.code: p for p in active_programmes()}
-    search = request.args.get("q", "").strip()[:50]
-    if search and not is_searchable(search):
-        # A full ID or mobile number: not searched, and out of the address bar
-        # (and of the links the page builds from it) at once.
-        flash(_("Do not search by a full ID or mobile number: type a name, or only the last 4 characters."),
-              "error")
-        return redirect(url_for("exams.new_assessment"))
+    search, refused = search_argument("exams.new_assessment")
+    if refused:
+        return refused
     candidates, more = _candidates(search)
     form = AssessmentForm()
     form.person.choices = [(p.id, f"{p.name} {p.id_number_masked} {mask_phone(p.phone)}") for p in candidates]

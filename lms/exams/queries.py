@@ -26,6 +26,7 @@ from lms.exams.models import (
 )
 from lms.extensions import db
 from lms.people.models import Person
+from lms.people.queries import people_stmt
 from lms.regions.models import Institution, Region
 from lms.training.models import Programme
 
@@ -98,6 +99,17 @@ def candidates_with_results(exam: Exam) -> list[tuple[Person, list[Attempt]]]:
     for attempt in db.session.scalars(select(Attempt).where(Attempt.exam_id == exam.id).order_by(Attempt.number)):
         attempts.setdefault(attempt.person_id, []).append(attempt)
     return [(person, attempts.get(person.id, [])) for person in people]
+
+
+def admissible_people(exam: Exam, search: str = "", *, limit: int = 100) -> tuple[list[Person], bool]:
+    """People in the current user's scope, of the exam's audience and not yet
+    admitted to it, that ``search`` finds (a name, or a four-character tail of
+    the ID or mobile number; see ``people.queries.is_searchable``), newest
+    first: at most ``limit``, and whether more match."""
+    admitted = select(ExamCandidate.id).where(ExamCandidate.exam_id == exam.id,
+                                              ExamCandidate.person_id == Person.id).exists()
+    found = list(db.session.scalars(people_stmt(search, exam.audience).where(~admitted).limit(limit + 1)))
+    return found[:limit], len(found) > limit
 
 
 def candidate_person(user_id: int) -> Person | None:
@@ -178,6 +190,14 @@ def paper_questions(attempt: Attempt) -> list[PaperQuestion]:
             options=[version.options[LETTERS.index(letter)] for letter in row.option_order],
             chosen=stored_to_displayed(row)))
     return questions
+
+
+def unanswered_positions(attempt: Attempt) -> tuple[list[int], int]:
+    """The positions of the paper's unanswered questions, and how many
+    questions it has (for the confirm step: no question text needed)."""
+    rows = db.session.execute(select(AttemptItem.position, AttemptItem.given)
+                              .where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position)).all()
+    return [position for position, given in rows if not given], len(rows)
 
 
 def exams_for_person(person: Person) -> list[tuple[Exam, list[Attempt]]]:

@@ -24,10 +24,14 @@ from lms.exams.models import Exam, Question
 from lms.extensions import db
 from lms.people.models import Person
 from lms.people.queries import people_stmt
+from lms.people.search import search_argument
 from lms.regions.models import Institution
 from lms.training.queries import active_programmes
 
 STAFF = (Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS)
+# People offered for admission at a time: a list to tick on a phone; a large
+# institution searches by name or number tail, or admits in rounds.
+ADMISSIBLE_SHOWN = 100
 
 
 def _aware(value: datetime) -> datetime:
@@ -75,15 +79,17 @@ def show(exam_id: int):
     exam = get_in_scope_or_404(Exam, exam_id)
     if close_expired_attempts(exam=exam):
         db.session.commit()
+    search, refused = search_argument("exams.show", exam_id=exam.id)
+    if refused:
+        return refused
     rows = queries.candidates_with_results(exam)
-    admitted = {person.id for person, _attempts in rows}
-    eligible = []
-    if current_user.has_any_role({Role.INSTITUTION_STAFF}):
-        stmt = people_stmt(category=exam.audience).limit(200)
-        eligible = [p for p in db.session.scalars(stmt) if p.id not in admitted]
-    return render_template("exams/show.html", exam=exam, rows=rows,
-                           eligible=eligible, form=CandidatesForm(), areas=FUNCTIONAL_AREAS, kinds=KIND_LABELS,
-                           audiences=AUDIENCES)
+    admissible, more = [], False
+    can_admit = current_user.has_any_role({Role.INSTITUTION_STAFF})
+    if can_admit:
+        admissible, more = queries.admissible_people(exam, search, limit=ADMISSIBLE_SHOWN)
+    return render_template("exams/show.html", exam=exam, rows=rows, can_admit=can_admit, search=search,
+                           admissible=admissible, more=more, shown=ADMISSIBLE_SHOWN, form=CandidatesForm(),
+                           areas=FUNCTIONAL_AREAS, kinds=KIND_LABELS, audiences=AUDIENCES)
 
 
 @bp.post("/exams/<int:exam_id>/candidates")

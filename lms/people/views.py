@@ -18,6 +18,7 @@ from lms.people.forms import (
     WorkerRegistrationForm,
 )
 from lms.people.models import Person
+from lms.people.search import search_argument
 from lms.regions.models import Institution, Region, RegionLevel
 from lms.regions.queries import region_by_code
 
@@ -80,11 +81,11 @@ def register():
 @bp.get("/people")
 @allow(*_REGISTRY_ROLES)
 def index():
-    search, category = request.args.get("q", "").strip()[:50], request.args.get("category", "")
-    if search and not queries.is_searchable(search):
-        # A full ID or mobile number is looked up by POST (below); out of the address bar at once.
-        flash(_("Do not search by a full ID or mobile number: type a name, or only the last 4 characters."), "error")
-        return redirect(url_for("people.index", category=category or None))
+    category = request.args.get("category", "")
+    # A full ID or mobile number is looked up by POST (below), never in the URL.
+    search, refused = search_argument("people.index", category=category or None)
+    if refused:
+        return refused
     page = paginate(queries.people_stmt(search, category))
     return render_template("people/index.html", page=page, search=search, category=category,
                            category_labels=CATEGORY_LABELS, lookup_form=LookupForm(),

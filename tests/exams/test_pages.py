@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from lms.core.access import Role
 from lms.exams import attempts as sitting
-from lms.exams.models import Attempt, AttemptStatus, Question
+from lms.exams.models import Attempt, AttemptStatus, ExamCandidate, Question
 from lms.extensions import db
 
 
@@ -257,3 +257,43 @@ def test_a_process_keeps_the_question_text_it_has_shown(app, client, login, exam
         event.remove(db.engine, "before_cursor_execute", record)
         app.config["EXAM_SHOWN_VERSIONS_KEPT"] = 0
         app.extensions.pop("exams.shown_versions", None)
+
+
+def test_staff_admit_candidates_found_by_name_or_number_tail_and_only_from_their_institution(
+        client, login, make_user, make_person, make_institution, home, exam, candidate):
+    staff = make_user(Role.INSTITUTION_STAFF, institution=home)
+    waiting = make_person("130102", institution=home, name="李桂兰", id_number="130102196505051239")
+    make_person("130102", institution=home, name="赵淑芬")
+    elsewhere = make_person("130102", institution=make_institution("130102"), name="李桂芝")
+    login(staff)
+    page = client.get(f"/exams/{exam.id}").get_data(as_text=True)
+    assert f'name="person" value="{waiting.id}"' in page
+    assert f'name="person" value="{candidate.id}"' not in page  # admitted already
+    assert f'name="person" value="{elsewhere.id}"' not in page  # another institution's
+    found = client.get(f"/exams/{exam.id}?q=李桂").get_data(as_text=True)
+    assert "李桂兰" in found and "赵淑芬" not in found and "李桂芝" not in found
+    assert f'value="{waiting.id}"' in client.get(f"/exams/{exam.id}?q=1239").get_data(as_text=True)
+    refused = client.get(f"/exams/{exam.id}?q=130102196505051239")
+    assert refused.status_code == 302 and "130102196505051239" not in refused.headers["Location"]
+    # A posted id of another institution's person is not admitted.
+    client.post(f"/exams/{exam.id}/candidates", data={"person": [str(waiting.id), str(elsewhere.id)]})
+    admitted = set(db.session.scalars(select(ExamCandidate.person_id).where(ExamCandidate.exam_id == exam.id)))
+    assert waiting.id in admitted and elsewhere.id not in admitted
+    assert "李桂兰" not in client.get(f"/exams/{exam.id}?q=李桂").get_data(as_text=True).split("admit-title")[1]
+
+
+MORE_MATCH = "符合条件的人员超过 2 人"
+
+
+def test_the_admission_list_says_when_more_people_match_than_it_shows(
+        client, login, make_user, make_person, home, exam, monkeypatch):
+    from lms.exams import views
+
+    monkeypatch.setattr(views, "ADMISSIBLE_SHOWN", 2)
+    for name in ("周一", "周二", "周三"):
+        make_person("130102", institution=home, name=name)
+    login(make_user(Role.INSTITUTION_STAFF, institution=home))
+    page = client.get(f"/exams/{exam.id}").get_data(as_text=True)
+    assert page.count('name="person"') == 2 and MORE_MATCH in page
+    found = client.get(f"/exams/{exam.id}?q=周三").get_data(as_text=True)
+    assert found.count('name="person"') == 1 and MORE_MATCH not in found

@@ -65,7 +65,8 @@
 
   function describe() {
     var open = unanswered(), total = form.querySelectorAll("fieldset[data-position]").length;
-    var text = count.getAttribute(open.length ? "data-some-text" : "data-none-text");
+    // One form for each of 0, 1 and more: English says "is" for one.
+    var text = count.getAttribute(open.length > 1 ? "data-some-text" : open.length ? "data-one-text" : "data-none-text");
     count.textContent = text.replace("{n}", open.length).replace("{total}", total);
     var list = missing.querySelector("span");
     list.textContent = "";

@@ -61,17 +61,23 @@ def _points_labels(questions) -> dict[tuple[str, int], str]:
     return labels
 
 
-def _carried_answers(form) -> dict[int, list[str]]:
-    """{position: chosen values} of the answers a submitted paper carries
-    (its inputs are named q1, q2, …). A position the paper lacks is
-    ignored when they are saved."""
-    answers = {}
+def _carried_answers(form) -> tuple[dict[int, list[str]], dict[int, set[str]]]:
+    """The answers a submitted paper carries — {position: chosen values}, its
+    inputs being named q1, q2, … — and what the page showed as saved
+    ({position: values}, from its saved1, saved2, … fields). A question that
+    showed a saved answer and carries none was un-ticked: it is in the
+    answers with an empty list. A position the paper lacks is ignored."""
+    answers, saved_on_page = {}, {}
     for key in form:
         if key.startswith("q") and key[1:].isdigit():
             values = [value for value in form.getlist(key) if value][:8]
             if values:
                 answers[int(key[1:])] = values
-    return answers
+        elif key.startswith("saved") and key[5:].isdigit():
+            saved_on_page[int(key[5:])] = set(form.get(key, "").split()[:8])
+    for position in saved_on_page:
+        answers.setdefault(position, [])
+    return answers, saved_on_page
 
 
 @bp.get("/me/exams")
@@ -159,10 +165,10 @@ def submit(attempt_id: int):
     # The form carries every answer too: a page whose autosave could not get
     # through (or with scripts off) loses nothing when it is submitted in time.
     late = sitting.close_if_expired(attempt)
-    answers = _carried_answers(request.form)
+    answers, saved_on_page = _carried_answers(request.form)
     if answers and attempt.is_open:
         try:
-            sitting.save_answers(attempt, answers)
+            sitting.save_answers(attempt, answers, saved_on_page=saved_on_page)
         except sitting.AttemptClosed:
             late = True
     if attempt.is_open and not request.form.get("confirmed"):

@@ -185,12 +185,17 @@ def save_answer(attempt: Attempt, position: int, shown: list[str], *, now: datet
     return now
 
 
-def save_answers(attempt: Attempt, answers: dict[int, list[str]], *, now: datetime | None = None) -> int:
+def save_answers(attempt: Attempt, answers: dict[int, list[str]], *,
+                 saved_on_page: dict[int, set[str]] | None = None, now: datetime | None = None) -> int:
     """Save the answers a submitted form carries ({position: shown letters}),
     holding the attempt once and writing only the ones that differ from what
-    autosave already stored. Returns how many changed; raises ``AttemptClosed``
-    like ``save_answer``."""
+    autosave already stored. An empty list clears an answer, but only when
+    what is stored is still what the page showed (``saved_on_page``): a
+    question un-ticked on this page, not one answered on another device
+    since. Returns how many changed; raises ``AttemptClosed`` like
+    ``save_answer``."""
     now = now or utcnow()
+    saved_on_page = saved_on_page or {}
     if not _hold_open(attempt, now):
         close_if_expired(attempt, now=now)
         raise AttemptClosed("closed")
@@ -203,7 +208,10 @@ def save_answers(attempt: Attempt, answers: dict[int, list[str]], *, now: dateti
         .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position.in_(list(answers))))
     changed = 0
     for row in rows:
-        given = displayed_to_stored(row.option_order, row.kind, answers[row.position])
+        shown = answers[row.position]
+        if not shown and stored_to_displayed(row) != saved_on_page.get(row.position):
+            continue
+        given = displayed_to_stored(row.option_order, row.kind, shown)
         if given != row.given:
             db.session.execute(update(AttemptItem).where(AttemptItem.id == row.id)
                                .values(given=given, answered_at=now))

@@ -35,5 +35,9 @@ def questions_markup(questions, points_labels: dict, true_false: list[tuple[str,
             checked = " checked" if value in q.chosen else ""
             parts.append(f'<label class="choice"><input type="{input_type}" name="q{q.position}" '
                          f'value="{value}"{checked}> {label}</label>')
+        if q.chosen:
+            # What this page showed as saved: lets a submit without scripts
+            # tell "un-ticked here" from "never touched here" (see attempts.save_answers).
+            parts.append(f'<input type="hidden" name="saved{q.position}" value="{" ".join(sorted(q.chosen))}">')
         parts.append("</fieldset>")
     return Markup("\n".join(parts))

@@ -297,3 +297,24 @@ def test_the_admission_list_says_when_more_people_match_than_it_shows(
     assert page.count('name="person"') == 2 and MORE_MATCH in page
     found = client.get(f"/exams/{exam.id}?q=周三").get_data(as_text=True)
     assert found.count('name="person"') == 1 and MORE_MATCH not in found
+
+
+def test_without_scripts_an_untick_clears_the_saved_answer_but_not_one_changed_elsewhere(
+        client, login, exam, candidate):
+    login(candidate.user)
+    attempt = _start(client, exam)
+    multiple = [i for i in attempt.items if i.version.kind == "multiple"]
+    first, second = multiple[0], multiple[1]
+    for item in (first, second):
+        client.post(f"/me/attempts/{attempt.id}/answers", json={"position": item.position, "answer": ["A", "C"]})
+    page = client.get(f"/me/attempts/{attempt.id}").get_data(as_text=True)
+    assert f'name="saved{first.position}" value="A C"' in page
+    # Another device answers the second question anew after this page was drawn.
+    client.post(f"/me/attempts/{attempt.id}/answers", json={"position": second.position, "answer": ["B"]})
+    # Both un-ticked on this page (scripts off: the boxes simply are not sent).
+    client.post(f"/me/attempts/{attempt.id}/submit", data={
+        f"saved{first.position}": "A C", f"saved{second.position}": "A C"})
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert first.given == ""
+    assert second.given == second.option_order[1]  # "B" as shown, kept

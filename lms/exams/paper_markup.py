@@ -38,6 +38,6 @@ def questions_markup(questions, points_labels: dict, true_false: list[tuple[str,
         if q.chosen:
             # What this page showed as saved: lets a submit without scripts
             # tell "un-ticked here" from "never touched here" (see attempts.save_answers).
-            parts.append(f'<input type="hidden" name="saved{q.position}" value="{" ".join(sorted(q.chosen))}">')
+            parts.append(f'<input type="hidden" name="saved{q.position}" value="{escape(" ".join(sorted(q.chosen)))}">')
         parts.append("</fieldset>")
     return Markup("\n".join(parts))

@@ -159,16 +159,21 @@ def shown_versions(version_ids) -> dict[int, ShownVersion]:
     a few hundred versions — read them once, not a hundred rows of text and
     JSON per page."""
     limit = current_app.config["EXAM_SHOWN_VERSIONS_KEPT"]
-    kept = current_app.extensions.setdefault("exams.shown_versions", {}) if limit else {}
-    missing = [vid for vid in set(version_ids) if vid not in kept]
+    kept = current_app.extensions.setdefault("exams.shown_versions", {})
+    # Read into a dict of this request's own: another thread may clear ``kept``.
+    found = {vid: version for vid in set(version_ids) if (version := kept.get(vid)) is not None} if limit else {}
+    missing = [vid for vid in set(version_ids) if vid not in found]
     if missing:
-        if len(kept) + len(missing) > limit:
-            kept.clear()  # a bank far larger than any exam draws on: start again
-        for vid, kind, stem, options_json in db.session.execute(
-                select(QuestionVersion.id, QuestionVersion.kind, QuestionVersion.stem, QuestionVersion.options_json)
-                .where(QuestionVersion.id.in_(missing))):
-            kept[vid] = ShownVersion(kind, stem, tuple(json.loads(options_json)))
-    return {vid: kept[vid] for vid in version_ids}
+        loaded = {vid: ShownVersion(kind, stem, tuple(json.loads(options_json)))
+                  for vid, kind, stem, options_json in db.session.execute(
+                      select(QuestionVersion.id, QuestionVersion.kind, QuestionVersion.stem,
+                             QuestionVersion.options_json).where(QuestionVersion.id.in_(missing)))}
+        if limit:
+            if len(kept) + len(loaded) > limit:
+                kept.clear()  # a bank far larger than any exam draws on: start again
+            kept.update(loaded)
+        found.update(loaded)
+    return {vid: found[vid] for vid in version_ids}
 
 
 def paper_questions(attempt: Attempt) -> list[PaperQuestion]:

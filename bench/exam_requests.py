@@ -12,7 +12,9 @@ autosaves, submit (confirmed) and the result, through Flask's test client —
 no sockets, no gunicorn, so the figures are the application's own.
 
 Prints, per step, the mean and median CPU time of the process (the test
-client included, which is small) and the statements sent. ``--profile STEP``
+client included, which is small), the PostgreSQL backends' CPU (read from
+/proc in 10 ms ticks, so a mean over all the step's requests) and the
+statements sent. ``--profile STEP``
 adds a cProfile of that step's requests, sorted by own time.
 """
 

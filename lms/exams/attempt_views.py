@@ -50,17 +50,6 @@ def _own_attempt(attempt_id: int, *, close_if_late: bool = False, with_exam: boo
     return attempt
 
 
-def _points_labels(questions) -> dict[tuple[str, int], str]:
-    """"(2 points)" per kind and points on the paper: translated once each, not
-    once per question (a hundred lookups cost a page ~20 ms)."""
-    labels = {}
-    for q in questions:
-        if (q.kind, q.points) not in labels:
-            labels[(q.kind, q.points)] = (_("(%(n)s points, choose all that apply)", n=q.points)
-                                          if q.kind == "multiple" else _("(%(n)s points)", n=q.points))
-    return labels
-
-
 def _carried_answers(form) -> tuple[dict[int, list[str]], dict[int, set[str]]]:
     """The answers a submitted paper carries — {position: chosen values}, its
     inputs being named q1, q2, … — and what the page showed as saved
@@ -120,8 +109,7 @@ def paper(attempt_id: int):
     if not attempt.is_open:
         return redirect(url_for("exams.result", attempt_id=attempt.id))
     questions = queries.paper_questions(attempt)
-    markup = questions_markup(questions, _points_labels(questions), [("true", _("True")), ("false", _("False"))])
-    return render_template("exams/paper.html", attempt=attempt, questions_markup=markup,
+    return render_template("exams/paper.html", attempt=attempt, questions_markup=questions_markup(questions),
                            deadline=as_utc(attempt.deadline_at).isoformat())
 
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, case, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import lazyload
 
 from lms.core.content_files import LETTERS
 from lms.core.time import as_utc, utcnow
@@ -53,7 +54,9 @@ def candidate_sittings(exam: Exam, person: Person) -> list[Attempt] | None:
         .outerjoin(Attempt, and_(Attempt.exam_id == ExamCandidate.exam_id,
                                  Attempt.person_id == ExamCandidate.person_id))
         .where(ExamCandidate.exam_id == exam.id, ExamCandidate.person_id == person.id)
-        .order_by(Attempt.number)).all()
+        .order_by(Attempt.number)
+        # The caller holds the exam: not joined again (with its institution) per attempt.
+        .options(lazyload(Attempt.exam))).all()
     if not rows:
         return None
     return [attempt for _candidate, attempt in rows if attempt is not None]

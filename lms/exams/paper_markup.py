@@ -10,22 +10,34 @@ escaped.
 
 from html import escape
 
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from lms.core.content_files import LETTERS
 
 
-def questions_markup(questions, points_labels: dict, true_false: list[tuple[str, str]]) -> Markup:
+def _points_labels(questions) -> dict[tuple[str, int], str]:
+    """"(2 points)" per kind and points on the paper, escaped: translated once
+    each, not once per question (a hundred lookups cost a page ~20 ms)."""
+    labels = {}
+    for q in questions:
+        if (q.kind, q.points) not in labels:
+            labels[(q.kind, q.points)] = escape(_("(%(n)s points, choose all that apply)", n=q.points)
+                                                if q.kind == "multiple" else _("(%(n)s points)", n=q.points))
+    return labels
+
+
+def questions_markup(questions) -> Markup:
     """The paper's questions (``PaperQuestion``s) as fieldsets: options in the
-    candidate's order, lettered A, B, … as shown, their saved answer checked.
-    ``points_labels`` is "(2 points)" per (kind, points); ``true_false`` the
-    (value, label) pairs of a true/false question."""
-    true_false = [(value, escape(label)) for value, label in true_false]
+    candidate's order, lettered A, B, … as shown, their saved answer checked,
+    each with its points."""
+    points_labels = _points_labels(questions)
+    true_false = [("true", escape(_("True"))), ("false", escape(_("False")))]
     parts = []
     for q in questions:
         parts.append(f'<fieldset class="question card" id="question-{q.position}" data-position="{q.position}">\n'
                      f'<legend>{q.position}. {escape(q.stem)} '
-                     f'<span class="muted">{escape(points_labels[(q.kind, q.points)])}</span></legend>')
+                     f'<span class="muted">{points_labels[(q.kind, q.points)]}</span></legend>')
         if q.kind == "true_false":
             input_type, choices = "radio", true_false
         else:

@@ -26,7 +26,7 @@ from lms.exams.models import (
 )
 from lms.extensions import db
 from lms.people.models import Person
-from lms.people.queries import people_stmt
+from lms.people.queries import search_people
 from lms.regions.models import Institution, Region
 from lms.training.models import Programme
 
@@ -108,8 +108,7 @@ def admissible_people(exam: Exam, search: str = "", *, limit: int = 100) -> tupl
     first: at most ``limit``, and whether more match."""
     admitted = select(ExamCandidate.id).where(ExamCandidate.exam_id == exam.id,
                                               ExamCandidate.person_id == Person.id).exists()
-    found = list(db.session.scalars(people_stmt(search, exam.audience).where(~admitted).limit(limit + 1)))
-    return found[:limit], len(found) > limit
+    return search_people(search, category=exam.audience, limit=limit, where=~admitted)
 
 
 def candidate_person(user_id: int) -> Person | None:
@@ -160,9 +159,10 @@ def shown_versions(version_ids) -> dict[int, ShownVersion]:
     JSON per page."""
     limit = current_app.config["EXAM_SHOWN_VERSIONS_KEPT"]
     kept = current_app.extensions.setdefault("exams.shown_versions", {})
+    wanted = set(version_ids)
     # Read into a dict of this request's own: another thread may clear ``kept``.
-    found = {vid: version for vid in set(version_ids) if (version := kept.get(vid)) is not None} if limit else {}
-    missing = [vid for vid in set(version_ids) if vid not in found]
+    found = {vid: version for vid in wanted if (version := kept.get(vid)) is not None} if limit else {}
+    missing = wanted - found.keys()
     if missing:
         loaded = {vid: ShownVersion(kind, stem, tuple(json.loads(options_json)))
                   for vid, kind, stem, options_json in db.session.execute(

@@ -50,12 +50,16 @@ def is_searchable(text: str) -> bool:
     return not any(c.isdigit() for c in text) or _TAIL.fullmatch(text) is not None
 
 
-def search_people(text: str, *, category: str = "", limit: int = 50) -> tuple[list[Person], bool]:
+def search_people(text: str, *, category: str = "", limit: int = 50, where=None) -> tuple[list[Person], bool]:
     """People in scope whose name contains ``text`` or, for a tail such as
     "123X", whose ID number or mobile ends with it; everyone in scope for an
-    empty text. At most ``limit`` of them, and whether more match. Assumes
+    empty text; only those ``where`` (a condition on Person) holds, if given.
+    At most ``limit`` of them, newest first, and whether more match. Assumes
     ``is_searchable(text)``."""
-    found = list(db.session.scalars(people_stmt(text, category).limit(limit + 1)))
+    stmt = people_stmt(text, category)
+    if where is not None:
+        stmt = stmt.where(where)
+    found = list(db.session.scalars(stmt.limit(limit + 1)))
     return found[:limit], len(found) > limit
 
 

@@ -318,3 +318,20 @@ def test_without_scripts_an_untick_clears_the_saved_answer_but_not_one_changed_e
     db.session.refresh(second)
     assert first.given == ""
     assert second.given == second.option_order[1]  # "B" as shown, kept
+
+
+def test_the_admission_section_says_why_no_one_is_offered(client, login, make_user, make_exam, home, candidate):
+    """No one registered yet, everyone admitted, and a search that finds no one
+    each get their own sentence, not an empty list."""
+    from lms.exams.services import add_candidates
+
+    exam = make_exam()
+    login(make_user(Role.INSTITUTION_STAFF, institution=home))
+    candidate.registered_by_institution_id = candidate.employer_id = None  # no one in the staff's scope yet
+    db.session.commit()
+    assert "尚无可参加本考试的人员" in client.get(f"/exams/{exam.id}").get_data(as_text=True)
+    candidate.registered_by_institution_id = candidate.employer_id = home.id
+    add_candidates(exam, [candidate])
+    db.session.commit()
+    assert "均已准入" in client.get(f"/exams/{exam.id}").get_data(as_text=True)
+    assert "没有与“王”相符的未准入人员" in client.get(f"/exams/{exam.id}?q=王").get_data(as_text=True)

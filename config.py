@@ -47,6 +47,20 @@ class Config:
     CACHE_KEY_PREFIX = "carelms:"
     LOGIN_LIMIT_PER_ADDRESS = _env("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
     LOGIN_LIMIT_PER_ACCOUNT = _env("LOGIN_LIMIT_PER_ACCOUNT", "10 per minute")
+    # Reverse proxies in front of the app that append X-Forwarded-For/-Proto.
+    # 0 ignores those headers (a client could forge them); behind one proxy
+    # without this, every client shares the proxy's address and its limits.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+
+    # Larger request bodies are refused (413) before they are read: a 40 MB
+    # question file once took 34 s to fail. The bank import also caps the
+    # questions one file may hold.
+    MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 10)
+    MAX_CONTENT_LENGTH = MAX_UPLOAD_MB * 1024 * 1024
+    BANK_IMPORT_MAX_QUESTIONS = _env_int("BANK_IMPORT_MAX_QUESTIONS", 2000)
+    # Strict-Transport-Security max-age in seconds; 0 sends none (plain HTTP
+    # on one machine). ProductionConfig, served over HTTPS, sends a year.
+    HSTS_SECONDS = 0
 
     # 等保 2.0 level 3: lockout, idle and absolute session limits, password policy.
     LOCKOUT_THRESHOLD = _env_int("LOCKOUT_THRESHOLD", 5)
@@ -104,6 +118,12 @@ class Config:
     JOBS_QUEUE = _env("JOBS_QUEUE", "carelms")
     JOBS_STALE_SECONDS = _env_int("JOBS_STALE_SECONDS", 300)
 
+    # Training classes (lms/training): the share of a programme's hours (online,
+    # classroom and hours recorded from before CareLMS) a trainee needs for the
+    # assessment and the certificate.
+    TRAINING_HOURS_THRESHOLD = float(_env("TRAINING_HOURS_THRESHOLD", "0.8"))
+    TRAINING_QR_SECONDS = _env_int("TRAINING_QR_SECONDS", 30)  # how often the attendance QR code changes
+
     # Quota status: done ÷ expected-by-today at or above these is on track / at risk.
     QUOTA_ON_TRACK_RATIO = float(_env("QUOTA_ON_TRACK_RATIO", "0.95"))
     QUOTA_AT_RISK_RATIO = float(_env("QUOTA_AT_RISK_RATIO", "0.80"))
@@ -132,6 +152,7 @@ class ProductionConfig(Config):
     """Behind a reverse proxy over HTTPS, on PostgreSQL."""
 
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    HSTS_SECONDS = _env_int("HSTS_SECONDS", 365 * 24 * 3600)
     # One app per process here (tests build hundreds, which must stay collectable).
     GC_FREEZE_AT_START = True
 

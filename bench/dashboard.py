@@ -12,16 +12,10 @@ postgres@127.0.0.1:5432); its database is dropped afterwards.
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+from backends import ROOT, on_each_backend  # noqa: E402, F401  (also puts the project on sys.path)
 
 PLAN, CATEGORY = "hebei-2021-home-care", "caregiver"
 
@@ -81,28 +75,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores")
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ["LMS_INSTANCE_PATH"] = str(Path(folder) / "instance")
-        if args.only != "postgresql":
-            run(f"sqlite:///{Path(folder) / 'province.db'}", "SQLite", args)
-        if args.only == "sqlite":
-            return
-        import pgdb
-        from sqlalchemy.engine import make_url
-
-        admin_url = os.environ.get("LMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-        if pgdb.main(["pgdb", "check", admin_url]) != 0:
-            print("PostgreSQL: not reachable, skipped")
-            return
-        name = f"carelms_dash_{os.getpid()}"
-        pgdb.create_database(admin_url, name)
-        try:
-            url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
-            run(url.render_as_string(hide_password=False), "PostgreSQL", args)
-        finally:
-            pgdb.main(["pgdb", "drop", admin_url, name])
-
+    on_each_backend(lambda url, label: run(url, label, args), name="dash", only=args.only)
 
 if __name__ == "__main__":
     main()

@@ -84,7 +84,7 @@ def walk(client, meter: Meter, exam_id: int, saves: int, rng: random.Random) -> 
     page = meter.measure("my exams", lambda: client.get("/me/exams")).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     started = meter.measure("start", lambda: client.post(f"/me/exams/{exam_id}/start",
-                                                         data={"csrf_token": token}))
+                                                         data={"csrf_token": token, "confirmed": "1"}))
     assert started.status_code == 302, started.status_code
     paper_path = started.headers["Location"]
     page = meter.measure("paper", lambda: client.get(paper_path)).get_data(as_text=True)

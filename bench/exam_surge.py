@@ -412,7 +412,7 @@ class Candidate:
 
     def _start(self, counter: list[int]) -> None:
         status, location, _page = self.browser.post_form(f"/me/exams/{self.exam_id}/start",
-                                                         {"csrf_token": self.token})
+                                                         {"csrf_token": self.token, "confirmed": "1"})
         counter[0] += 1
         _expect(status, 302, "start")
         if not re.fullmatch(r"/me/attempts/\d+", location):

@@ -34,16 +34,30 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _register_cli(app)
 
     from lms.core.errors import register_error_pages
+    from lms.core.security_headers import register_security_headers
     from lms.core.templating import register_template_helpers
 
     register_error_pages(app)
+    register_security_headers(app)
     register_template_helpers(app)
+    _trust_proxies(app)
     if app.config.get("GC_FREEZE_AT_START"):
         # What start-up made (models, templates, catalogues: ~190k objects)
         # lives as long as the process; frozen, the collector's full passes
         # skip it instead of pausing a request for ~200 ms now and then.
         gc.freeze()
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from the last ``TRUSTED_PROXIES``
+    X-Forwarded-For / X-Forwarded-Proto entries (what the proxies added, not
+    what the client sent), so that rate limits count each client."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -77,9 +91,11 @@ def _register_blueprints(app: Flask) -> None:
     from lms.people.views import bp as people_bp
     from lms.quotas.views import bp as quotas_bp
     from lms.regions.views import bp as regions_bp
+    from lms.subsidies.views import bp as subsidies_bp
+    from lms.training.views import bp as training_bp
 
-    for blueprint in (core_bp, auth_bp, admin_bp, regions_bp, people_bp, courses_bp, exams_bp, certs_bp,
-                      quotas_bp):
+    for blueprint in (core_bp, auth_bp, admin_bp, regions_bp, people_bp, courses_bp, training_bp, exams_bp,
+                      certs_bp, quotas_bp, subsidies_bp):
         app.register_blueprint(blueprint)
 
 

@@ -16,7 +16,7 @@ from lms.exams.loader import import_exam_content
 from lms.extensions import db
 from lms.quotas.services import QuotaFileError, import_plans
 from lms.regions.services import RegionFileError, import_regions
-from lms.training.services import ProgrammeFileError, import_programmes
+from lms.training.services.programmes import ProgrammeFileError, import_programmes
 
 content_cli = AppGroup("content", help="Load content/ into the database.")
 

@@ -19,6 +19,7 @@ ROLES = ["anonymous", "trainee", STAFF, "examiner", CIVIL, SYS, SEC, AUD]
 GRID = {
     "core.home": ("GET", "/", {PUBLIC}),
     "core.health": ("GET", "/healthz", {PUBLIC}),
+    "core.favicon": ("GET", "/favicon.ico", {PUBLIC}),
     "core.set_language": ("POST", "/preferences/language", {PUBLIC}),
     "core.set_elder_mode": ("POST", "/preferences/elder-mode", {PUBLIC}),
     "auth.login": ("GET", "/login", {PUBLIC}),
@@ -72,6 +73,7 @@ GRID = {
     "courses.attachment": ("GET", "/courses/{course_slug}/lessons/01-turning/files/checklist.txt", {"trainee"}),
     "courses.heartbeat": ("POST", "/study/heartbeat", {"trainee"}),
     "courses.my_learning": ("GET", "/learning", {"trainee"}),
+    "courses.my_study_record": ("GET", "/learning/record", {"trainee"}),
     "courses.enrol": ("GET", "/courses/{course_slug}/enrol", {STAFF}),
     "courses.progress": ("GET", "/courses/progress", {STAFF, CIVIL}),
     "courses.progress_export": ("GET", "/courses/progress.xlsx", {STAFF, CIVIL}),
@@ -87,6 +89,7 @@ GRID = {
     "exams.item_analysis": ("GET", "/exams/{exam}/analysis", {STAFF, CIVIL}),
     "exams.item_analysis_export": ("GET", "/exams/{exam}/analysis.xlsx", {STAFF, CIVIL}),
     "exams.mine": ("GET", "/me/exams", {"trainee"}),
+    "exams.confirm_start": ("GET", "/me/exams/{exam}/start", {"trainee"}),
     "exams.start": ("POST", "/me/exams/{exam}/start", {"trainee"}),
     "exams.paper": ("GET", "/me/attempts/{attempt}", {"trainee"}),
     "exams.save": ("POST", "/me/attempts/{attempt}/answers", {"trainee"}),
@@ -101,6 +104,39 @@ GRID = {
     "quotas.region": ("GET", "/quotas/regions/130100", {CIVIL}),
     "quotas.export": ("GET", "/quotas/regions/130100/export.xlsx", {CIVIL}),
     "quotas.edit_target": ("GET", "/quotas/targets/{quota_target}/edit", {CIVIL}),
+    "training.classes": ("GET", "/classes", {STAFF, CIVIL}),
+    "training.new_class": ("GET", "/classes/new", {STAFF}),
+    "training.show_class": ("GET", "/classes/{training_class}", {STAFF, CIVIL}),
+    "training.edit_class": ("GET", "/classes/{training_class}/edit", {STAFF}),
+    "training.plan": ("GET", "/classes/{training_class}/plan", {STAFF}),
+    "training.class_instructors": ("GET", "/classes/{training_class}/instructors", {STAFF}),
+    "training.submit_class": ("POST", "/classes/{training_class}/submit", {STAFF}),
+    "training.approve_class": ("POST", "/classes/{training_class}/approve", {CIVIL}),
+    "training.return_class": ("POST", "/classes/{training_class}/return", {CIVIL}),
+    "training.start_class": ("POST", "/classes/{training_class}/start", {STAFF}),
+    "training.close_class": ("POST", "/classes/{training_class}/close", {STAFF}),
+    "training.instructors": ("GET", "/instructors", {STAFF}),
+    "training.new_session": ("GET", "/classes/{training_class}/sessions/new", {STAFF}),
+    "training.cancel_session": ("POST", "/sessions/{attendance_session}/cancel", {STAFF}),
+    "training.institution_calendar": ("GET", "/training/calendar", {STAFF}),
+    "training.my_schedule": ("GET", "/me/schedule", {"trainee"}),
+    "training.my_schedule_ics": ("GET", "/me/schedule.ics", {"trainee"}),
+    "training.instructor_ics": ("GET", "/instructors/{instructor}/schedule.ics", {STAFF, CIVIL}),
+    "training.roster": ("GET", "/classes/{training_class}/roster", {STAFF, CIVIL}),
+    "training.enrol": ("POST", "/classes/{training_class}/roster", {STAFF}),
+    "training.withdraw": ("POST", "/classes/{training_class}/roster/{enrolment}/withdraw", {STAFF}),
+    "training.class_report": ("GET", "/classes/{training_class}/report", {STAFF, CIVIL}),
+    "training.prior_hours": ("POST", "/people/{person}/prior-hours", {STAFF}),
+    "training.attendance_screen": ("GET", "/sessions/{attendance_session}/attendance", {STAFF, CIVIL}),
+    "training.attendance_qr": ("GET", "/sessions/{attendance_session}/attendance/qr.svg", {STAFF}),
+    "training.attend": ("GET", "/attend/{attend_token}", {"trainee"}),
+    "training.mark_attendance": ("POST", "/sessions/{attendance_session}/attendance/mark", {STAFF}),
+    "training.roster_template": ("GET", "/classes/roster-template.xlsx", {STAFF, CIVIL}),
+    "training.import_roster": ("POST", "/classes/{training_class}/roster/import", {STAFF}),
+    "training.export_roster": ("GET", "/classes/{training_class}/roster.xlsx", {STAFF, CIVIL}),
+    "subsidies.package": ("GET", "/classes/{closed_class}/subsidy", {STAFF, CIVIL}),
+    "subsidies.workbook": ("GET", "/classes/{closed_class}/subsidy.xlsx", {STAFF, CIVIL}),
+    "subsidies.pdf": ("GET", "/classes/{closed_class}/subsidy.pdf", {STAFF, CIVIL}),
 }
 
 # Objects of another region or institution: a 404 for scoped roles, never data.
@@ -128,21 +164,42 @@ OUT_OF_SCOPE = [
     ("/quotas/regions/130200", CIVIL),
     ("/quotas/regions/130200/export.xlsx", CIVIL),
     ("/quotas/targets/{outside_quota_target}/edit", CIVIL),
+    ("/classes/{other_training_class}", STAFF),
+    ("/classes/{other_training_class}", CIVIL),
+    ("/classes/{other_training_class}/roster", STAFF),
+    ("/classes/{other_training_class}/report", CIVIL),
+    ("/classes/{other_training_class}/plan", STAFF),
+    ("/instructors/{other_instructor}/schedule.ics", STAFF),
+    ("/instructors/{other_instructor}/schedule.ics", CIVIL),
+    ("/sessions/{other_attendance_session}/attendance", STAFF),
+    ("/sessions/{other_attendance_session}/attendance", CIVIL),
+    ("/sessions/{other_attendance_session}/attendance/qr.svg", STAFF),
+    ("/classes/{other_closed_class}/subsidy", STAFF),
+    ("/classes/{other_closed_class}/subsidy", CIVIL),
+    ("/classes/{other_closed_class}/subsidy.xlsx", STAFF),
+    ("/classes/{other_closed_class}/subsidy.xlsx", CIVIL),
+    ("/classes/{other_closed_class}/subsidy.pdf", STAFF),
+    ("/classes/{other_closed_class}/subsidy.pdf", CIVIL),
 ]
 
 
 @pytest.fixture
 def world(world, monkeypatch):
     """The shared world plus certificates and a finished print job (lms/certs)
-    and exams, attempts and practical assessments (lms/exams); print jobs
+    and exams, attempts and practical assessments (lms/exams) and classes with a
+    session happening now and its attendance token (lms/training); print jobs
     started by the grid's POST are not run."""
     from lms.core import jobs
     from tests.certs.grid import grid_certificates
     from tests.exams.grid import grid_exams
+    from tests.subsidies.grid import grid_subsidies
+    from tests.training.grid import grid_attendance
 
     monkeypatch.setattr(jobs, "start_job", lambda job_id: None)
     world.update(grid_certificates(world))
     world.update(grid_exams(world))
+    world.update(grid_attendance(world))
+    world.update(grid_subsidies(world))
     return world
 
 

@@ -114,3 +114,47 @@ def test_every_chinese_message_formats_as_flask_babel_formats_it():
             problems.append(f"{message.id!r}: {problem}")
     assert checked > 100
     assert problems == []
+
+
+# An ideograph (the rare-name planes included) directly followed by ASCII punctuation:
+# in Chinese text that is the full-width form (：，。？！；). ASCII punctuation between
+# Latin letters or digits ("Moodle XML (.xml)", "2.0") is left alone.
+_ASCII_AFTER_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003ffff][:,.?!;]")
+
+# A translated message followed in a template by ASCII punctuation, e.g.
+# `{{ _("Number") }}: ` or `<a>{{ _("register here") }}</a>.`: in Chinese the page shows
+# "编号: " and "在此注册." — the punctuation belongs inside the message.
+_PUNCTUATION_AFTER_MESSAGE = re.compile(
+    r"""\b_\((["'])(?:(?!\1).)*\1[^()]*\)\s*\}\}(?:\s*</\w+>)*[:,.?!;]""")
+
+
+@pytest.mark.parametrize("text", ["编号: ", "在此注册.", "确定要删除吗?", "已保存!", "姓名,电话"])
+def test_the_punctuation_check_catches_ascii_after_chinese(text):
+    assert _ASCII_AFTER_CJK.search(text)
+
+
+@pytest.mark.parametrize("text", ["只能使用字母、数字和 . _ @ -。", "GIFT（.gift、.txt）",
+                                  "编号：", "第 %(n)s 题", "版本 2.0", "合格率（%）"])
+def test_the_punctuation_check_leaves_latin_and_full_width_alone(text):
+    assert not _ASCII_AFTER_CJK.search(text)
+
+
+def test_chinese_messages_use_full_width_punctuation():
+    with CATALOGUE.open("rb") as handle:
+        catalogue = read_po(handle)
+    strings = [m.string for m in catalogue if m.id and not m.fuzzy]
+    strings = [s for value in strings for s in (value if isinstance(value, tuple) else (value,))]
+    bad = [s for s in strings if _ASCII_AFTER_CJK.search(s)]
+    assert bad == [], f"use ：，。？！； after Chinese characters: {bad[:10]}"
+
+
+def test_templates_keep_punctuation_inside_the_message():
+    bad = [f"{path.relative_to(ROOT)}: {match.group(0)}"
+           for path in sorted((ROOT / "lms/templates").rglob("*.html"))
+           for match in _PUNCTUATION_AFTER_MESSAGE.finditer(path.read_text(encoding="utf-8"))]
+    assert bad == [], f"move the punctuation into the message: {bad[:10]}"
+
+
+def test_pages_in_chinese_end_sentences_with_chinese_punctuation(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "还没有账号的家庭照护者可以<a" in page and "在此注册</a>。" in page

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, 
 
 from lms.auth.passwords import policy_problem
 from lms.auth.services import find_user, policy_message
+from lms.core.names import CleanName
 
 
 class LoginForm(FlaskForm):
@@ -42,7 +43,7 @@ class UserCreateForm(FlaskForm):
         validators=[DataRequired(), Length(min=3, max=64),
                     Regexp(r"^[A-Za-z0-9_.@-]+$", message=_l("Use letters, digits and . _ @ - only."))],
     )
-    display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=64)])
+    display_name = StringField(_l("Full name"), validators=[DataRequired(), CleanName(), Length(max=64)])
 
     def validate_username(self, field) -> None:
         if find_user(field.data or "") is not None:

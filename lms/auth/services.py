@@ -18,6 +18,7 @@ from lms.auth.passwords import hash_password, password_matches, policy_problem
 from lms.core import audit
 from lms.core.access import ADMIN_DUTIES, Role
 from lms.core.crypto import decrypt_text, encrypt_text
+from lms.core.names import UnsafeName, clean_name
 from lms.core.time import as_utc, utcnow
 from lms.extensions import db
 from lms.regions.models import Institution, Region
@@ -66,14 +67,19 @@ def create_user(
     *, username: str, display_name: str, password: str, created_by: User | None = None
 ) -> User:
     """Create an account. One created by someone else must change its password
-    at first sign-in, because the creator knows it."""
+    at first sign-in, because the creator knows it. The display name obeys the
+    rule for names (``lms.core.names``): it is shown on every page."""
     username = username.strip()
+    try:
+        display_name = clean_name(display_name, label=_l("Full name"))
+    except UnsafeName as error:
+        raise AccountError(str(error)) from None
     if find_user(username) is not None:
         raise AccountError(_l("The user name %(name)s is taken.", name=username))
     require_good_password(password, username)
     user = User(
         username=username,
-        display_name=display_name.strip() or username,
+        display_name=display_name or username,
         password_hash=hash_password(password),
         must_change_password=created_by is not None,
         password_changed_at=utcnow(),

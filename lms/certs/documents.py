@@ -28,6 +28,16 @@ def chinese_date(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
+def completion_statement(statements: dict, *, hours: int | None, assessed: bool) -> str:
+    """What a training certificate says the holder did, from ``issuer.yaml``'s
+    phrases: hours only when they were recorded, "assessed" only when the
+    programme has an assessment. A certificate never claims more."""
+    parts = [statements["hours"].format(hours=hours)] if hours else []
+    if assessed:
+        parts.append(statements["assessed"])
+    return statements["separator"].join(parts or [statements["trained"]])
+
+
 def certificate_data(cert: Certificate, *, base: str | None = None) -> dict:
     """Everything one certificate's page prints, as plain values.
 
@@ -37,6 +47,8 @@ def certificate_data(cert: Certificate, *, base: str | None = None) -> dict:
     folder = template_folder()
     settings = pdf.issuer_settings(str(folder))
     url = verification_url(cert.number, base=base or base_url())
+    statements = settings["statements"]
+    assessed = bool(cert.programme and cert.programme.has_exam)
     return {
         "number": cert.number,
         "kind": cert.kind,
@@ -48,6 +60,9 @@ def certificate_data(cert: Certificate, *, base: str | None = None) -> dict:
         "direction": "--",  # the national rule prints "--" when there is no direction
         "level_label": LEVEL_LABELS.get(cert.level, "") if cert.level else "",
         "hours": cert.hours or "",
+        "hours_text": statements["hours_value"].format(hours=cert.hours) if cert.hours
+        else statements["no_hours"],
+        "statement": completion_statement(statements, hours=cert.hours, assessed=assessed),
         "issuer_name": cert.issuer_name,
         "issue_date": chinese_date(cert.issue_date),
         "verify_url": url,
@@ -66,13 +81,16 @@ def sample_data() -> list[dict]:
     base = base_url()
     common = {"holder_name": "张晓华", "id_type": settings["id_type"], "id_number": "130102199001010000",
               "occupation": settings["occupation"], "direction": "--", "issue_date": chinese_date(date.today()),
-              "check_code": "ABCDEFGHJK", "query_address": f"{base}/verify", "award": "优胜奖", "photo": "",
-              "issuer_name": settings["evaluation_body_name"], "level_label": "", "hours": ""}
+              "check_code": "ABCD-EFGH-JK", "query_address": f"{base}/verify", "award": "优胜奖", "photo": "",
+              "issuer_name": settings["evaluation_body_name"], "level_label": "", "hours": "",
+              "hours_text": "", "statement": ""}
     samples = [
         {"kind": CertificateKind.SKILL_LEVEL, "number": "S000113000001264000001",
          "programme_name": "养老护理员（四级/中级工）职业技能培训", "level_label": LEVEL_LABELS[4]},
         {"kind": CertificateKind.TRAINING, "number": "PX13FC260000001",
-         "programme_name": "失能老年人家庭照护者培训", "hours": 12, "issuer_name": "长安区康宁养老院"},
+         "programme_name": "失能老年人家庭照护者培训", "hours": 12, "issuer_name": "长安区康宁养老院",
+         "hours_text": settings["statements"]["hours_value"].format(hours=12),
+         "statement": completion_statement(settings["statements"], hours=12, assessed=False)},
         {"kind": CertificateKind.AWARD, "number": "JS13AW260000001",
          "programme_name": "河北省养老护理职业技能竞赛", "award": "一等奖"},
     ]

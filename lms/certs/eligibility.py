@@ -7,8 +7,11 @@ requirement is a function ``(person, programme, evidence) -> message | None``.
 A programme with assessments (``programme.has_exam``: a theory and/or a
 practical pass mark) needs them passed in CareLMS — a closed, passed theory
 attempt and a locked, passed practical assessment — read from the exams
-feature's one answer, ``assessment_outcome``. A programme without assessments
-(family caregivers) needs an explicit, audited staff decision with its basis
+feature's one answer, ``assessment_outcome``. Every programme with an online
+course needs it completed (``training.queries.training_evidence``); a programme
+with neither a course nor an assessment cannot be certified, since nothing
+would show the training took place. A programme without assessments (family
+caregivers) also needs an explicit, audited staff decision with its basis
 (``Evidence``). Certs reads other features' results; they never import certs.
 """
 
@@ -22,7 +25,8 @@ from lms.certs.models import Certificate, CertificateStatus
 from lms.exams.queries import assessment_outcome
 from lms.extensions import db
 from lms.people.models import Person
-from lms.training.models import Programme
+from lms.training.models import MINUTES_PER_HOUR, Programme
+from lms.training.queries import hours_record, training_evidence
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,29 @@ def assessments_passed(person: Person, programme: Programme, evidence: Evidence)
     return None
 
 
+def training_completed(person: Person, programme: Programme, evidence: Evidence):
+    recorded = training_evidence(person, programme)
+    if recorded.unfinished:
+        return _l("The programme's online course is not completed yet: %(titles)s.",
+                  titles=", ".join(recorded.unfinished))
+    if not recorded.has_courses and not programme.has_exam:
+        return _l("This programme has no online course and no assessment in CareLMS, so nothing "
+                  "shows that the training took place.")
+    return None
+
+
+def hours_met(person: Person, programme: Programme, evidence: Evidence):
+    if not programme.hours:
+        return None
+    record = hours_record(person, programme)
+    if record.is_met:
+        return None
+    return _l("%(done)s of the programme's %(hours)s hours are recorded (%(percent)s%% needed): "
+              "online, classroom and hours recorded from before CareLMS count.",
+              done=record.total // MINUTES_PER_HOUR, hours=programme.hours,
+              percent=round(record.threshold * 100))
+
+
 def staff_decision(person: Person, programme: Programme, evidence: Evidence):
     if programme.has_exam:
         return None  # the assessments decide
@@ -89,7 +116,8 @@ def staff_decision(person: Person, programme: Programme, evidence: Evidence):
 
 Requirement = Callable[[Person, Programme, Evidence], object]
 REQUIREMENTS: tuple[Requirement, ...] = (
-    programme_is_active, category_matches, no_current_certificate, assessments_passed, staff_decision,
+    programme_is_active, category_matches, no_current_certificate, training_completed, hours_met,
+    assessments_passed, staff_decision,
 )
 
 
@@ -97,6 +125,13 @@ def eligibility(person: Person, programme: Programme, evidence: Evidence) -> lis
     """The unmet requirements (empty when the person may be certified)."""
     return [message for check in REQUIREMENTS
             if (message := check(person, programme, evidence)) is not None]
+
+
+def unmet_before_decision(person: Person, programme: Programme) -> list:
+    """What the person still lacks that no staff decision can supply (shown on
+    the issue page before anyone fills in the form)."""
+    return [message for check in REQUIREMENTS if check is not staff_decision
+            if (message := check(person, programme, Evidence())) is not None]
 
 
 def require_eligible(person: Person, programme: Programme, evidence: Evidence) -> None:

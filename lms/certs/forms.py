@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from lms.certs.models import CertificateStatus
 from lms.certs.queries import CertificateFilters
@@ -34,11 +34,19 @@ class CertificateFilterForm(FlaskForm):
         csrf = False
 
     programme = SelectField(_l("Programme"), validators=[Optional()], validate_choice=False)
-    region = StringField(_l("Region code"), validators=[Optional(), Length(max=12)])
+    # A picker of the user's own regions (choices set by the view). Any other
+    # code finds nothing, since the list is scoped anyway; a name typed into
+    # the address bar is refused rather than silently matching nothing.
+    region = SelectField(_l("Region"), validate_choice=False, validators=[
+        Optional(), Regexp(r"^\d{6,12}$", message=_l("Choose a region from the list."))])
     issued_from = DateField(_l("Issued from"), validators=[Optional()])
     issued_to = DateField(_l("Issued until"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()],
                          choices=[("", _l("Any status"))] + list(STATUS_LABELS.items()))
+
+    def validate_issued_to(self, field) -> None:
+        if field.data and self.issued_from.data and field.data < self.issued_from.data:
+            raise ValidationError(_l("The end date is before the start date."))
 
     def filters(self) -> CertificateFilters:
         return CertificateFilters(
@@ -63,4 +71,5 @@ class VerifyForm(FlaskForm):
     number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=32)],
                          render_kw={"autocomplete": "off", "autocapitalize": "characters"})
     code = StringField(_l("Check code (under the QR code)"),
-                       validators=[DataRequired(), Length(max=16)], render_kw={"autocomplete": "off"})
+                       validators=[DataRequired(), Length(max=32)],
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters"})

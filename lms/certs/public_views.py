@@ -21,7 +21,14 @@ def _limit() -> str:
 @allow(PUBLIC)
 @limiter.limit(_limit)
 def verify_qr(number: str):
-    result = queries.public_view(number, signature=request.args.get("s", ""))
+    signature = request.args.get("s", "")
+    if not signature:
+        # A number typed or copied without the QR code's signature: say how
+        # to check it instead of showing an empty "not confirmed".
+        form = VerifyForm(number=number.strip().upper()[:32])
+        return render_template("certs/verify.html", result=None, checked=False, unsigned=True, form=form,
+                               status_labels=STATUS_LABELS)
+    result = queries.public_view(number, signature=signature)
     return render_template("certs/verify.html", result=result, checked=True, form=VerifyForm(),
                            status_labels=STATUS_LABELS)
 

@@ -7,17 +7,27 @@ pure-Python one takes ~3 ms (and picks a denser encoding of the URL, so
 fewer modules).
 """
 
+import hmac
 import re
+import unicodedata
 from urllib.parse import parse_qs, quote, urlsplit
 
 import zxingcpp
 from flask import current_app, has_request_context, request
 
-from lms.certs.signing import sign_number
+from lms.certs.signing import sign_number, unb64
 
 VERIFY_PATH = "/v/"
 DARK_RUN = re.compile(rb"\x00+")  # in zxing-cpp's module image, 0 is a dark module
-CHECK_CODE_LENGTH = 10  # base64url characters: 60 bits, printed for typing in by hand
+# The check code is read off paper and typed by hand, often by older people:
+# Crockford's base32 has no I, L, O or U, so nothing printed looks like
+# something else, and what is typed is read generously (O as 0, I and L as 1,
+# any case, spaces and hyphens ignored). 10 characters carry 50 bits.
+CHECK_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CHECK_CODE_LENGTH = 10
+CHECK_CODE_GROUPS = (4, 4, 2)  # printed as ABCD-EFGH-JK
+_TYPED_SEPARATORS = re.compile(r"[\s\-_.\u2010-\u2015\u2212]+")
+_TYPED_LOOKALIKES = str.maketrans("OIL", "011")
 
 
 def base_url() -> str:
@@ -36,8 +46,33 @@ def verification_url(number: str, *, base: str | None = None) -> str:
 
 
 def check_code(number: str) -> str:
-    """The short code printed under the QR code for checking by hand."""
-    return sign_number(number)[:CHECK_CODE_LENGTH]
+    """The short code printed under the QR code for checking by hand: the
+    first 50 bits of the number's QR signature in ``CHECK_ALPHABET``, grouped
+    (``7K3M-Q9TR-XC``)."""
+    signature = int.from_bytes(unb64(sign_number(number))[:8], "big")
+    bits = 5 * CHECK_CODE_LENGTH
+    value = signature >> (64 - bits)
+    code = "".join(CHECK_ALPHABET[(value >> shift) & 31] for shift in range(bits - 5, -1, -5))
+    groups, start = [], 0
+    for size in CHECK_CODE_GROUPS:
+        groups.append(code[start:start + size])
+        start += size
+    return "-".join(groups)
+
+
+def normalise_check_code(text: str) -> str:
+    """A typed check code as the printed one reads without its hyphens:
+    full-width characters made plain, upper case, separators dropped, and
+    O, I, L read as 0, 1, 1."""
+    text = unicodedata.normalize("NFKC", text or "").upper()
+    return _TYPED_SEPARATORS.sub("", text).translate(_TYPED_LOOKALIKES)
+
+
+def check_code_matches(number: str, typed: str) -> bool:
+    """True when ``typed`` is the check code printed for ``number``."""
+    # Bytes: compare_digest refuses str with anything beyond ASCII in it.
+    expected = normalise_check_code(check_code(number)).encode()
+    return hmac.compare_digest(expected, normalise_check_code(typed).encode())
 
 
 def parse_verification_text(text: str) -> tuple[str, str]:

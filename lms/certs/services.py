@@ -5,8 +5,6 @@ that makes it valid; if that transaction rolls back, the number goes with it
 and was never given to anyone.
 """
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
@@ -17,20 +15,16 @@ from lms.certs.eligibility import Evidence, require_eligible
 from lms.certs.models import Certificate, CertificateKind, CertificateStatus
 from lms.core import audit
 from lms.core.masking import mask_name
-from lms.core.time import utcnow
+from lms.core.time import local_today, utcnow
 from lms.extensions import db
 from lms.people.models import Person
 from lms.regions.models import Institution
 from lms.training.models import Programme
+from lms.training.queries import evidenced_hours
 
 
 class CertificateStateError(ValueError):
     """The certificate is not in a state that allows this action."""
-
-
-def local_today() -> date:
-    """Today in the configured time zone (certificates carry the local date)."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def needs_approval(programme: Programme) -> bool:
@@ -65,7 +59,8 @@ def _issuer_name(kind: str, institution: Institution | None) -> str:
 
 
 def _draft(person: Person, programme: Programme, *, institution: Institution | None,
-           requested_by: User | None, note: str, replaces: Certificate | None = None) -> Certificate:
+           requested_by: User | None, note: str, hours: int | None,
+           replaces: Certificate | None = None) -> Certificate:
     kind = CertificateKind(programme.certificate_kind)
     return Certificate(
         kind=kind, status=CertificateStatus.PENDING, person=person, programme=programme,
@@ -73,7 +68,7 @@ def _draft(person: Person, programme: Programme, *, institution: Institution | N
         programme_category=programme.category, level=programme.level,
         region_code=person.region.code, region_path=person.region.path,
         holder_name=person.name, id_number_masked=person.id_number_masked,
-        programme_name=programme.name, hours=programme.hours,
+        programme_name=programme.name, hours=hours,
         issuer_name=_issuer_name(kind, institution), decision_note=note.strip(),
         requested_by_id=requested_by.id if requested_by else None, requested_at=utcnow(),
         replaces=replaces,
@@ -102,8 +97,9 @@ def issue_certificate(person: Person, programme: Programme, *, issued_by: User |
     number) until ``approve_certificate``.
     """
     require_eligible(person, programme, evidence)
+    # Hours are printed only when the recorded training covers them.
     cert = _draft(person, programme, institution=institution, requested_by=issued_by,
-                  note=evidence.note)
+                  note=evidence.note, hours=evidenced_hours(person, programme))
     db.session.add(cert)
     if needs_approval(programme):
         db.session.flush()
@@ -148,7 +144,7 @@ def reissue_certificate(cert: Certificate, *, reason: str, by: User | None) -> C
     cert.status, cert.status_reason = CertificateStatus.SUPERSEDED, reason.strip()
     institution = db.session.get(Institution, cert.institution_id) if cert.institution_id else None
     new = _draft(cert.person, cert.programme, institution=institution, requested_by=by,
-                 note=reason, replaces=cert)
+                 note=reason, hours=cert.hours, replaces=cert)
     db.session.add(new)
     _finalise(new, approved_by=None)
     audit.record("certificate.superseded", cert, actor=by, old=old,

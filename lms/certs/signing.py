@@ -36,10 +36,16 @@ def b64(raw: bytes) -> str:
 
 
 def unb64(text: str) -> bytes:
-    """Inverse of ``b64``; raises ValueError on anything malformed."""
+    """Inverse of ``b64``; raises ValueError on anything but the one text
+    ``b64`` writes for the bytes."""
     if not isinstance(text, str) or not text or len(text) % 4 == 1:
         raise ValueError("malformed")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    # The decoder ignores the unused low bits of the last character, padding
+    # and stray characters: a changed signature text must not verify.
+    if b64(raw) != text:
+        raise ValueError("not in canonical form")
+    return raw
 
 
 def _key_path() -> Path:

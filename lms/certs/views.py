@@ -7,11 +7,18 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import false
 
-from lms.certs import print_views, public_views, queries, services  # noqa: F401  (their routes join the blueprint)
+from lms.certs import (  # noqa: F401  (their routes join the blueprint; the section joins the person page)
+    person_section,
+    print_views,
+    public_views,
+    queries,
+    services,
+)
 from lms.certs.blueprint import bp
 from lms.certs.documents import render_certificates
-from lms.certs.eligibility import Evidence, NotEligible
+from lms.certs.eligibility import Evidence, NotEligible, unmet_before_decision
 from lms.certs.forms import (
     STATUS_LABELS,
     CertificateFilterForm,
@@ -20,6 +27,7 @@ from lms.certs.forms import (
     ReasonForm,
 )
 from lms.certs.models import Certificate, CertificateStatus
+from lms.certs.qr import verification_url
 from lms.core.access import Role, allow, current_scopes, get_in_scope_or_404
 from lms.core.pagination import paginate
 from lms.extensions import db
@@ -27,6 +35,7 @@ from lms.people.models import Person
 from lms.people.queries import people_stmt, person_of_user
 from lms.people.search import search_argument
 from lms.regions.models import Institution
+from lms.regions.queries import region_by_code, region_picker_choices
 from lms.training.queries import active_programmes
 
 STAFF = (Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS)
@@ -48,7 +57,11 @@ def _pdf_response(cert: Certificate):
 def index():
     form = CertificateFilterForm(request.args)
     form.programme.choices = [("", _("All programmes"))] + programme_choices()
-    filters = form.filters() if form.validate() else queries.CertificateFilters()
+    form.region.choices = [("", _("All my regions"))] + region_picker_choices()
+    valid = form.validate()
+    # A refused filter lists nothing and offers no print run: printing "all"
+    # because a date range was reversed would be a costly surprise.
+    filters = form.filters() if valid else queries.CertificateFilters()
     search, refused = search_argument("certs.index")
     if refused:
         return refused
@@ -56,10 +69,13 @@ def index():
     print_form = PrintJobForm(data=filters.as_dict() | {
         "issued_from": filters.issued_from, "issued_to": filters.issued_to,
         "programme": filters.programme_code, "region": filters.region_code})
-    return render_template("certs/index.html", page=paginate(queries.certificates_stmt(filters)),
+    stmt = queries.certificates_stmt(filters)
+    if not valid:
+        stmt = stmt.where(false())
+    return render_template("certs/index.html", page=paginate(stmt), valid=valid,
                            form=form, print_form=print_form, search=search, people=people,
                            status_labels=STATUS_LABELS,
-                           can_issue=current_user.has_any_role({Role.INSTITUTION_STAFF}))
+                           can_issue=current_user.has_any_role({Role.INSTITUTION_STAFF})), 200 if valid else 400
 
 
 @bp.route("/people/<int:person_id>/certificates/new", methods=["GET", "POST"])
@@ -85,7 +101,9 @@ def issue(person_id: int):
             flash(_("Certificate issued.") if cert.number else
                   _("Certificate requested: it awaits civil-affairs approval."), "success")
             return redirect(url_for("certs.show", cert_id=cert.id))
-    return render_template("certs/issue.html", person=person, form=form), \
+    readiness = [(programme, unmet_before_decision(person, programme)) for programme in active_programmes()
+                 if programme.category in person.categories]
+    return render_template("certs/issue.html", person=person, form=form, readiness=readiness), \
         400 if request.method == "POST" else 200
 
 
@@ -94,6 +112,7 @@ def issue(person_id: int):
 def show(cert_id: int):
     cert = get_in_scope_or_404(Certificate, cert_id)
     return render_template("certs/show.html", cert=cert, status_labels=STATUS_LABELS,
+                           region=region_by_code(cert.region_code),
                            reason_form=ReasonForm(),
                            can_approve=current_user.has_any_role({Role.CIVIL_AFFAIRS}))
 
@@ -153,7 +172,10 @@ def reissue(cert_id: int):
 def mine():
     person = person_of_user(current_user.id)
     certificates = queries.own_certificates(person.id) if person else []
-    return render_template("certs/mine.html", certificates=certificates, status_labels=STATUS_LABELS)
+    # The public page anyone checking the certificate sees (what its QR code opens).
+    verify_urls = {cert.id: verification_url(cert.number) for cert in certificates if cert.number}
+    return render_template("certs/mine.html", certificates=certificates, status_labels=STATUS_LABELS,
+                           verify_urls=verify_urls)
 
 
 @bp.get("/me/certificates/<int:cert_id>/pdf")

@@ -1,5 +1,7 @@
 """Engine set-up that the ORM does not do by itself."""
 
+from collections.abc import Iterator
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -31,3 +33,14 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# SQLite before 3.32 refuses a statement with more than 999 bound values:
+# an IN list or a bulk insert goes in pieces of this size.
+IN_LIST_CHUNK = 500
+
+
+def in_chunks(items: list, size: int = IN_LIST_CHUNK) -> Iterator[list]:
+    """``items`` in consecutive slices of at most ``size``."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

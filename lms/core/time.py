@@ -21,4 +21,14 @@ def as_utc(value: datetime | None) -> datetime | None:
 def local_today() -> date:
     """Today's date where the service runs its business (BABEL_DEFAULT_TIMEZONE,
     Asia/Shanghai by default) — what "issued today" and "by the deadline" mean."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    return datetime.now(local_zone()).date()
+
+
+def local_zone() -> ZoneInfo:
+    """The service's time zone (BABEL_DEFAULT_TIMEZONE, Asia/Shanghai by default)."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def as_local(value: datetime | None) -> datetime | None:
+    """A stored timestamp in the service's time zone, for exports and pages."""
+    return as_utc(value).astimezone(local_zone()) if value is not None else None

@@ -46,3 +46,10 @@ def set_elder_mode():
 @allow(PUBLIC)
 def health():
     return {"status": "ok"}
+
+
+@bp.get("/favicon.ico")
+@allow(PUBLIC)
+def favicon():
+    # Browsers ask for /favicon.ico on any site, whatever the pages link to.
+    return current_app.send_static_file("favicon.ico")

@@ -5,6 +5,7 @@ from io import BytesIO
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
+from lms.core.time import as_local
 from lms.courses.study import format_study_hours
 from lms.extensions import db
 
@@ -21,8 +22,8 @@ def progress_workbook(stmt) -> bytes:
     for person, course, total, done, seconds, last, completed_at in db.session.execute(stmt.limit(MAX_ROWS)):
         sheet.append([
             person.name, person.id_number_masked, course.title, done, total,
-            float(format_study_hours(seconds)), last.strftime("%Y-%m-%d %H:%M") if last else "",
-            completed_at.strftime("%Y-%m-%d") if completed_at else "",
+            float(format_study_hours(seconds)), as_local(last).strftime("%Y-%m-%d %H:%M") if last else "",
+            as_local(completed_at).strftime("%Y-%m-%d") if completed_at else "",
         ])
     buffer = BytesIO()
     book.save(buffer)

@@ -149,3 +149,15 @@ def unenrolled_trainees(course: Course) -> list[Person]:
                    Person.id.not_in(enrolled))
             .order_by(Person.name).limit(500))
     return list(db.session.scalars(stmt))
+
+
+def programme_course_completion(person: Person, *, audience: str, level: int | None) -> list[tuple[Course, bool]]:
+    """The active courses written for a programme (same audience and level),
+    each with whether the person has completed it."""
+    completed = select(CourseEnrolment.course_id).where(
+        CourseEnrolment.person_id == person.id, CourseEnrolment.completed_at.is_not(None))
+    level_match = Course.level.is_(None) if level is None else Course.level == level
+    stmt = (select(Course, Course.id.in_(completed))
+            .where(Course.is_active.is_(True), Course.audience == audience, level_match)
+            .order_by(Course.title))
+    return [(course, bool(done)) for course, done in db.session.execute(stmt)]

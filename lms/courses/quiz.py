@@ -1,5 +1,6 @@
 """Lesson quizzes, graded on the server. The key never reaches the page
-before the trainee has answered."""
+before the trainee has answered, and a quiz is graded only when every
+question has an answer (an empty one would count as a failed attempt)."""
 
 from dataclasses import dataclass
 
@@ -24,6 +25,23 @@ class QuizResult:
     total: int
     passed: bool
 
+    @property
+    def given(self) -> dict[int, str]:
+        """Question id → the answer given, to show the choices again."""
+        return {r.question.id: r.given for r in self.results}
+
+
+class QuizIncomplete(ValueError):
+    """Some questions have no answer, so nothing was graded or counted.
+
+    ``numbers`` are the unanswered questions' positions on the page (from 1);
+    ``given`` maps question id → the answers that were given, to keep them."""
+
+    def __init__(self, numbers: list[int], given: dict[int, str]):
+        super().__init__(f"unanswered: {numbers}")
+        self.numbers = numbers
+        self.given = given
+
 
 def normalise_answer(question: QuizQuestion, raw: list[str]) -> str:
     """Form values → the stored answer form ("B", "ACD", "true")."""
@@ -35,11 +53,14 @@ def normalise_answer(question: QuizQuestion, raw: list[str]) -> str:
 
 def grade_quiz(person: Person, lesson: Lesson, answers: dict[int, list[str]]) -> QuizResult:
     """Grade a submission, count the attempt, and record a pass (which may
-    complete the lesson). ``answers`` maps question id → submitted values."""
-    results = []
-    for question in lesson.questions:
-        given = normalise_answer(question, answers.get(question.id, []))
-        results.append(QuestionResult(question, given, given == question.answer))
+    complete the lesson). ``answers`` maps question id → submitted values.
+
+    Raises ``QuizIncomplete``, changing nothing, when a question has no answer."""
+    given = {q.id: normalise_answer(q, answers.get(q.id, [])) for q in lesson.questions}
+    unanswered = [number for number, q in enumerate(lesson.questions, 1) if not given[q.id]]
+    if unanswered:
+        raise QuizIncomplete(unanswered, given)
+    results = [QuestionResult(q, given[q.id], given[q.id] == q.answer) for q in lesson.questions]
     correct = sum(r.is_correct for r in results)
     total = len(results)
     passed = total > 0 and correct * 100 >= lesson.quiz_pass_percent * total

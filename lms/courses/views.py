@@ -1,6 +1,7 @@
 """Course pages: catalogue, lessons with heartbeats and quizzes, my learning,
 and the staff views of enrolment, progress and study records."""
 
+from babel.lists import format_list
 from flask import (
     Blueprint,
     abort,
@@ -13,6 +14,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -20,10 +22,10 @@ from markupsafe import Markup
 from lms.core.access import Role, allow, get_in_scope_or_404
 from lms.core.pagination import paginate
 from lms.core.vocabulary import AUDIENCES, FUNCTIONAL_AREAS
-from lms.courses import export, queries, services, study
+from lms.courses import export, person_section, queries, services, study  # noqa: F401  (person_section: joins the person page)
 from lms.courses.forms import EnrolForm, QuizForm
 from lms.courses.models import Lesson
-from lms.courses.quiz import grade_quiz
+from lms.courses.quiz import QuizIncomplete, grade_quiz
 from lms.extensions import db
 from lms.people.models import Person
 from lms.people.queries import person_of_user
@@ -102,7 +104,20 @@ def lesson(slug: str, lesson_slug: str):
     return _render_lesson(person, course, item, quiz_result=None)
 
 
-def _render_lesson(person, course, item, quiz_result, status=200):
+def _quiz_state(item: Lesson, result, incomplete: QuizIncomplete | None) -> dict:
+    """The answers to tick again and, when some are missing, which and a message."""
+    if incomplete is None:
+        return {"given": result.given if result else {}, "unanswered": set(), "unanswered_message": None}
+    questions = format_list([_("question %(n)s", n=n) for n in incomplete.numbers], locale=get_locale())
+    return {
+        "given": incomplete.given,
+        "unanswered": {item.questions[n - 1].id for n in incomplete.numbers},
+        "unanswered_message": _("Answer every question before you submit. Not answered yet: %(questions)s.",
+                                questions=questions),
+    }
+
+
+def _render_lesson(person, course, item, quiz_result, status=200, incomplete: QuizIncomplete | None = None):
     lessons = course.lessons
     index = next(i for i, candidate in enumerate(lessons) if candidate.id == item.id)
     progress = queries.progress_by_lesson(person, course).get(item.id)
@@ -112,6 +127,7 @@ def _render_lesson(person, course, item, quiz_result, status=200):
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         progress=progress, required=study.required_seconds(item), quiz_form=QuizForm(),
         quiz_result=quiz_result, heartbeat_seconds=current_app.config["STUDY_HEARTBEAT_SECONDS"],
+        **_quiz_state(item, quiz_result, incomplete),
         idle_seconds=current_app.config["STUDY_IDLE_SECONDS"], areas=FUNCTIONAL_AREAS,
     ), status
 
@@ -123,7 +139,11 @@ def submit_quiz(slug: str, lesson_slug: str):
     if not QuizForm().validate_on_submit():
         abort(400)
     answers = {question.id: request.form.getlist(f"q{question.id}") for question in item.questions}
-    result = grade_quiz(person, item, answers)
+    try:
+        result = grade_quiz(person, item, answers)
+    except QuizIncomplete as incomplete:
+        # Nothing graded or counted: ask for the missing answers, keep the others.
+        return _render_lesson(person, course, item, quiz_result=None, status=400, incomplete=incomplete)
     db.session.commit()
     return _render_lesson(person, course, item, quiz_result=result)
 
@@ -219,5 +239,14 @@ def progress_export():
 @allow(*_STAFF)
 def study_record(person_id: int):
     person = get_in_scope_or_404(Person, person_id)
-    return render_template("courses/study_record.html", person=person,
+    return render_template("courses/study_record.html", person=person, own=False,
+                           page=paginate(queries.study_intervals_stmt(person)))
+
+
+@bp.get("/learning/record")
+@allow(*_LEARNERS)
+def my_study_record():
+    """The trainee's own study intervals: the same evidence staff read."""
+    person = _learner()
+    return render_template("courses/study_record.html", person=person, own=True,
                            page=paginate(queries.study_intervals_stmt(person)))

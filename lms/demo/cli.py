@@ -19,6 +19,7 @@ from lms.core.access import Role
 from lms.core.content import content_dir
 from lms.courses.queries import course_by_slug
 from lms.courses.services import enrol
+from lms.demo.classes import seed_classes
 from lms.demo.exams import seed_exams
 from lms.demo.identities import fake_credit_code, fake_id_number, fake_mobile, fake_name
 from lms.extensions import db
@@ -51,6 +52,13 @@ def _account(username: str, display_name: str, role: Role, created: list, **scop
     if role not in user.roles:
         accounts.assign_role(user, role, by=None, **scope)
     return user
+
+
+def _unit_account(institution: Institution) -> User:
+    """The civil-affairs account of the institution's allocation unit (it
+    approves the institution's classes), else the province's."""
+    unit_code = institution.region.path.split("/")[1]
+    return accounts.find_user(f"ca{unit_code}") or accounts.find_user("province")
 
 
 def _region_or_fallback(code: str) -> Region:
@@ -95,6 +103,8 @@ def seed_demo(seed: int = 20261123) -> dict:
             examiners = [_account(f"examiner{n}", f"{name}考评员{n}", Role.EXAMINER, created,
                                   institution=institution) for n in (1, 2)]
             logins.append(("examiner1, examiner2", f"examiner {name}"))
+            # Classes first: their attendance gives the caregivers the hours the exam asks for.
+            seed_classes(institution, staff, approver=_unit_account(institution))
             seed_exams(institution, examiners)
     _enrol_on_courses()
     trainee = db.session.scalar(

@@ -82,9 +82,33 @@ def mine():
     return render_template("exams/mine.html", rows=rows)
 
 
+def _own_exam(exam_id: int) -> tuple[Exam, list[Attempt]]:
+    """An exam the signed-in person is a candidate for, with their attempts
+    (another's exam is a 404)."""
+    person = _own_person()
+    for exam, attempts in queries.exams_for_person(person):
+        if exam.id == exam_id:
+            return exam, attempts
+    abort(404)
+
+
+@bp.get("/me/exams/<int:exam_id>/start")
+@allow(Role.TRAINEE)
+def confirm_start(exam_id: int):
+    """The rules before the clock starts: length, questions, pass mark, what
+    leaving the page does; the candidate confirms to start."""
+    exam, attempts = _own_exam(exam_id)
+    if attempts and attempts[-1].is_open:
+        return redirect(url_for("exams.paper", attempt_id=attempts[-1].id))
+    return render_template("exams/start.html", exam=exam, attempt_number=len(attempts) + 1)
+
+
 @bp.post("/me/exams/<int:exam_id>/start")
 @allow(Role.TRAINEE)
 def start(exam_id: int):
+    if request.form.get("confirmed") != "1":
+        # One tap must never start a timed paper: the rules come first.
+        return redirect(url_for("exams.confirm_start", exam_id=exam_id))
     person = _own_person()
     exam = db.session.get(Exam, exam_id)
     if exam is None:

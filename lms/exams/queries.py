@@ -245,3 +245,9 @@ def practical_stmt(user_id: int | None = None):
         return stmt.join(PracticalExaminer).where(PracticalExaminer.user_id == user_id)
     return stmt.where(scope_clause(region_path=Region.path,
                                    institution_columns=[PracticalAssessment.institution_id]))
+
+
+def practical_results_for(person: Person) -> list[PracticalAssessment]:
+    """The person's practical assessments, newest first (for their staff page)."""
+    return list(db.session.scalars(select(PracticalAssessment).where(PracticalAssessment.person_id == person.id)
+                                   .order_by(PracticalAssessment.created_at.desc())))

@@ -16,6 +16,7 @@ from lms.extensions import db
 from lms.people.models import Person
 from lms.regions.models import Institution
 from lms.training.models import Programme
+from lms.training.queries import hours_records
 
 
 class BlueprintError(ValueError):
@@ -76,10 +77,21 @@ def create_exam(*, title: str, institution: Institution, programme: Programme | 
     return exam
 
 
+def short_of_hours(exam: Exam, people: list[Person]) -> list[Person]:
+    """Those of ``people`` who have not yet done enough of the exam's
+    programme's hours to sit it (nobody, for an exam of no programme)."""
+    if exam.programme is None or not people:
+        return []
+    records = hours_records([p.id for p in people], exam.programme)
+    return [p for p in people if not records[p.id].is_met]
+
+
 def add_candidates(exam: Exam, people: list[Person]) -> int:
-    """Admit people to the exam; those already admitted are left as they are.
-    Returns how many were added."""
+    """Admit people to the exam; those already admitted are left as they are,
+    and those short of the programme's hours are not admitted (see
+    ``short_of_hours``). Returns how many were added."""
     admitted = set(db.session.scalars(select(ExamCandidate.person_id).where(ExamCandidate.exam_id == exam.id)))
+    admitted |= {p.id for p in short_of_hours(exam, people)}
     added = [ExamCandidate(exam_id=exam.id, person_id=p.id) for p in people if p.id not in admitted]
     db.session.add_all(added)
     db.session.flush()

@@ -5,9 +5,8 @@ practical assessments: practical_views.py.)"""
 
 import io
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from openpyxl import Workbook
@@ -15,8 +14,17 @@ from sqlalchemy import select
 
 from lms.core.access import Role, allow, current_scopes, get_in_scope_or_404
 from lms.core.pagination import paginate
+from lms.core.time import local_zone
 from lms.core.vocabulary import AUDIENCES, FUNCTIONAL_AREAS
-from lms.exams import analysis, attempt_views, bank_views, practical_views, queries, services  # noqa: F401
+from lms.exams import (  # noqa: F401  (routes join the blueprint; the section joins the person page)
+    analysis,
+    attempt_views,
+    bank_views,
+    person_section,
+    practical_views,
+    queries,
+    services,
+)
 from lms.exams.attempts import close_expired_attempts
 from lms.exams.blueprint import bp
 from lms.exams.forms import KIND_LABELS, CandidatesForm, ExamForm
@@ -36,7 +44,7 @@ ADMISSIBLE_SHOWN = 100
 
 def _aware(value: datetime) -> datetime:
     """A date-time typed in the form is local time where the service runs."""
-    return value.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return value.replace(tzinfo=local_zone())
 
 
 @bp.get("/exams")
@@ -101,9 +109,13 @@ def add_candidates(exam_id: int):
         ids = [int(v) for v in request.form.getlist("person") if v.isdigit()]
         # Only people in the staff member's own scope can be admitted.
         people = db.session.scalars(people_stmt().where(Person.id.in_(ids))).all() if ids else []
+        short = services.short_of_hours(exam, list(people))
         added = services.add_candidates(exam, list(people))
         db.session.commit()
         flash(_("%(n)s candidates admitted.", n=added), "success")
+        if short:
+            flash(_("Not admitted, short of the programme's hours: %(names)s.",
+                    names=", ".join(person.name for person in short)), "error")
     return redirect(url_for("exams.show", exam_id=exam.id))
 
 

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp, Validation
 from lms.auth.national_id import InvalidNationalId, parse_national_id
 from lms.auth.passwords import policy_problem
 from lms.auth.services import find_user, policy_message
+from lms.core.names import CleanName
 from lms.people.models import Category
 
 CATEGORY_LABELS = {
@@ -36,7 +37,7 @@ def _validate_id_number(field) -> None:
 
 
 class _PersonFields(FlaskForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(min=2, max=64)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), CleanName(), Length(min=2, max=64)])
     id_number = StringField(_l("Resident ID number"), validators=[DataRequired()],
                             render_kw={"autocomplete": "off", "inputmode": "text"})
     phone = StringField(_l("Mobile number"), validators=[DataRequired(), MOBILE],

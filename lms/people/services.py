@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from lms.auth import services as accounts
 from lms.auth.models import User
-from lms.auth.national_id import parse_national_id
+from lms.auth.national_id import NationalId, parse_national_id
 from lms.core import audit
 from lms.core.access import Role
 from lms.core.crypto import encrypt_text, keyed_hash
 from lms.core.masking import mask_id_number, mask_phone
+from lms.core.names import clean_name
 from lms.extensions import db
 from lms.people.models import ID_NUMBER_CONTEXT, Category, Person, PersonCategory
 from lms.regions.models import Institution, Region
@@ -32,6 +33,19 @@ class DuplicatePerson(ValueError):
 def id_number_fingerprint(id_number: str) -> str:
     """The keyed hash a person is looked up by (input: a valid, normalised number)."""
     return keyed_hash(id_number, context=ID_NUMBER_CONTEXT)
+
+
+def id_number_columns(parsed: NationalId) -> dict:
+    """What a Person row stores of its ID number: encrypted, fingerprint,
+    masked, and the birth date and sex it encodes (one rule for a single
+    registration and for a bulk import)."""
+    return {
+        "id_number_encrypted": encrypt_text(parsed.number, context=ID_NUMBER_CONTEXT),
+        "id_number_hash": id_number_fingerprint(parsed.number),
+        "id_number_masked": mask_id_number(parsed.number),
+        "birth_date": parsed.birth_date,
+        "sex": parsed.sex,
+    }
 
 
 def find_by_id_number(id_number: str) -> Person | None:
@@ -62,19 +76,17 @@ def register_person(
     """Add a person to the registry.
 
     Validates the ID number (GB 11643-1999) and derives birth date and sex from
-    it; raises ``DuplicatePerson`` when the number is registered already.
+    it; raises ``DuplicatePerson`` when the number is registered already and
+    ``UnsafeName`` when the name holds invisible or control characters.
     """
+    name = clean_name(name, label=_l("Full name"))
     parsed = parse_national_id(id_number)
     _refuse_duplicate(parsed.number)
     if not MOBILE_PATTERN.match(phone or ""):
         raise ValueError("phone")
     person = Person(
-        name=name.strip(),
-        id_number_encrypted=encrypt_text(parsed.number, context=ID_NUMBER_CONTEXT),
-        id_number_hash=id_number_fingerprint(parsed.number),
-        id_number_masked=mask_id_number(parsed.number),
-        birth_date=parsed.birth_date,
-        sex=parsed.sex,
+        name=name,
+        **id_number_columns(parsed),
         phone=phone,
         region=region,
         employer=employer,
@@ -101,6 +113,7 @@ def self_register_family_caregiver(
 
     The mobile number is the user name, which older users remember best.
     """
+    name = clean_name(name, label=_l("Full name"))  # before the account is made
     _refuse_duplicate(id_number)
     user = accounts.create_user(username=phone, display_name=name, password=password)
     accounts.assign_role(user, Role.TRAINEE, by=None)
@@ -131,6 +144,7 @@ def register_worker(
 ) -> tuple[Person, str]:
     """Institution staff register one of their workers, with a trainee account
     whose temporary password is returned once (the worker must change it)."""
+    name = clean_name(name, label=_l("Full name"))  # before the account is made
     _refuse_duplicate(id_number)
     if accounts.find_user(phone) is not None:
         raise accounts.AccountError(

@@ -19,6 +19,7 @@ from lms.people.forms import (
 )
 from lms.people.models import Person
 from lms.people.search import search_argument
+from lms.people.sections import person_sections
 from lms.regions.models import Institution, Region, RegionLevel
 from lms.regions.queries import region_by_code
 
@@ -142,7 +143,8 @@ def new():
 @allow(*_REGISTRY_ROLES)
 def show(person_id: int):
     person = get_in_scope_or_404(Person, person_id)
-    return render_template("people/show.html", person=person, category_labels=CATEGORY_LABELS)
+    return render_template("people/show.html", person=person, category_labels=CATEGORY_LABELS,
+                           sections=person_sections(person))
 
 
 @bp.get("/me")

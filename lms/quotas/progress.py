@@ -8,6 +8,8 @@ from the period's start to its deadline expects by today:
 - at risk: done ≥ 80 % of expected, or the forecast (pace of the last 90
   days) still reaches the target by the deadline;
 - behind: otherwise.
+Once the deadline has passed the period is over: a target is then met or
+not met, with no pace to judge.
 """
 
 from dataclasses import dataclass
@@ -49,6 +51,7 @@ class Measure:
     deadline: date
     on_track_ratio: float = 0.95
     at_risk_ratio: float = 0.80
+    has_ended: bool = False  # the deadline has passed: the period's figures are final
 
     @property
     def percent(self) -> float | None:
@@ -75,6 +78,8 @@ class Measure:
     def status(self) -> str:
         if self.target is None:
             return "no_target"
+        if self.has_ended:
+            return "met" if self.done >= self.target else "not_met"
         if self.done >= self.target or self.done >= self.on_track_ratio * self.expected:
             return "on_track"
         forecast = self.forecast

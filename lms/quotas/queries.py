@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, distinct, exists, extract, func, select
+from sqlalchemy import and_, distinct, exists, extract, func, or_, select
 
 from lms.certs.models import Certificate, CertificateStatus
 from lms.courses.models import Course, CourseEnrolment
@@ -18,6 +18,13 @@ from lms.people.models import Person
 from lms.quotas.models import Plan, Target
 from lms.quotas.progress import PACE_WINDOW_DAYS, Measure, expected_fraction
 from lms.regions.models import Institution, Region
+from lms.training.models import (
+    ClassEnrolment,
+    ClassStatus,
+    EnrolmentStatus,
+    Programme,
+    TrainingClass,
+)
 
 SEGMENT = 7  # "130100/": every GB/T 2260 code is 6 digits, plus the slash
 
@@ -59,6 +66,13 @@ def plans() -> list[Plan]:
     return list(db.session.scalars(select(Plan).order_by(Plan.deadline.desc(), Plan.code)))
 
 
+def default_plan(plans: list[Plan], today: date) -> Plan:
+    """The plan a dashboard opens on: one running today (the latest to have
+    started), else the most recent (``plans`` come latest deadline first)."""
+    running = [plan for plan in plans if plan.period_start <= today <= plan.deadline]
+    return max(running, key=lambda plan: plan.period_start) if running else plans[0]
+
+
 def plan_by_code(code: str) -> Plan | None:
     return db.session.scalar(select(Plan).where(Plan.code == code))
 
@@ -87,16 +101,21 @@ def _certificate_counts(category: str, plan: Plan, root: Region, until: date, si
 
 
 def _in_training(category: str, root: Region) -> dict[str, int]:
-    """People enrolled on a course of the category who hold no valid
-    certificate of it yet, by child region of ``root``."""
+    """People in training for the category — enrolled on one of its courses,
+    or holding a place on a running class of one of its programmes — who hold
+    no valid certificate of it yet, by child region of ``root``."""
     child = func.substr(Region.path, 1, len(root.path) + SEGMENT)
     certified = exists().where(Certificate.person_id == Person.id, Certificate.status == CertificateStatus.VALID,
                                Certificate.programme_category == category)
-    stmt = (select(child, func.count(distinct(Person.id)))
+    on_course = exists().where(CourseEnrolment.person_id == Person.id, Course.id == CourseEnrolment.course_id,
+                               Course.audience == category)
+    in_class = exists().where(ClassEnrolment.person_id == Person.id,
+                              ClassEnrolment.status == EnrolmentStatus.ENROLLED,
+                              TrainingClass.id == ClassEnrolment.class_id, TrainingClass.status == ClassStatus.RUNNING,
+                              Programme.id == TrainingClass.programme_id, Programme.category == category)
+    stmt = (select(child, func.count(Person.id))
             .select_from(Person).join(Region, Region.id == Person.region_id)
-            .join(CourseEnrolment, CourseEnrolment.person_id == Person.id)
-            .join(Course, and_(Course.id == CourseEnrolment.course_id, Course.audience == category))
-            .where(Region.path.startswith(root.path), ~certified).group_by(child))
+            .where(Region.path.startswith(root.path), or_(on_course, in_class), ~certified).group_by(child))
     return dict(db.session.execute(stmt).all())
 
 
@@ -149,7 +168,8 @@ def region_progress(plan: Plan, category: str, root: Region, today: date) -> tup
     def row(region: Region, counts: tuple[int, int], recent_counts: tuple[int, int], in_training: int,
             exam_results: tuple[int, int]):
         target = targets.get(region.id)
-        common = {"fraction": fraction, "today": until, "deadline": plan.deadline, **ratios}
+        common = {"fraction": fraction, "today": until, "deadline": plan.deadline,
+                  "has_ended": today > plan.deadline, **ratios}
         return RegionProgress(
             region=region,
             persons=Measure(target.persons if target else None, counts[0], recent_counts[0], **common),

@@ -20,13 +20,16 @@ STATUS_LABELS = {
     "on_track": _l("On track"),
     "at_risk": _l("At risk"),
     "behind": _l("Behind"),
+    "met": _l("Target met"),
+    "not_met": _l("Not met (plan ended)"),
     "no_target": _l("No target"),
 }
 SORTS = {
     "region": lambda row: row.region.sort_order,
     "percent": lambda row: row.persons.percent if row.persons.percent is not None else -1,
     "gap": lambda row: row.persons.gap if row.persons.gap is not None else -10**9,
-    "status": lambda row: ("behind", "at_risk", "on_track", "no_target").index(row.persons.status),
+    "status": lambda row: ("not_met", "behind", "at_risk", "on_track", "met", "no_target").index(
+        row.persons.status),
 }
 
 
@@ -34,7 +37,7 @@ def _filters():
     plans = queries.plans()
     if not plans:
         abort(404)
-    plan = queries.plan_by_code(request.args.get("plan", "")) or plans[0]
+    plan = queries.plan_by_code(request.args.get("plan", "")) or queries.default_plan(plans, local_today())
     category = request.args.get("category", "")
     category = category if category in AUDIENCES else "caregiver"
     return plans, plan, category

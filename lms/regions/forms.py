@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from lms.core.names import CleanName
 from lms.extensions import db
 from lms.regions.credit_code import InvalidCreditCode, normalise_credit_code
 from lms.regions.models import Institution, InstitutionKind
@@ -25,7 +26,7 @@ CREDIT_CODE_MESSAGES = {
 
 
 class InstitutionForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=128)])
+    name = StringField(_l("Institution name"), validators=[DataRequired(), CleanName(), Length(max=128)])
     credit_code = StringField(_l("Unified social credit code"), validators=[DataRequired()])
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()), validators=[DataRequired()])
     grade = SelectField(

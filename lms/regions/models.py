@@ -88,3 +88,17 @@ class Institution(db.Model):
     @property
     def scope_institution_ids(self) -> set[int]:
         return {self.id}
+
+
+class InstitutionScoped:
+    """Mixin for a model owned by an institution (``institution`` and
+    ``institution_id``): inside the scope of that institution's staff and of
+    civil affairs whose region contains it."""
+
+    @property
+    def scope_region_path(self) -> str:
+        return self.institution.region.path
+
+    @property
+    def scope_institution_ids(self) -> set[int]:
+        return {self.institution_id}

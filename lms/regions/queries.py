@@ -1,6 +1,6 @@
 """Reads for regions and institutions."""
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 
 from lms.core.access import scope_clause
 from lms.extensions import db
@@ -63,3 +63,24 @@ def institutions_in_scope() -> list[Institution]:
     """Active institutions the current user may act for, for form choices."""
     stmt = institutions_stmt().where(Institution.is_active.is_(True))
     return list(db.session.scalars(stmt))
+
+
+def region_picker_choices() -> list[tuple[str, str]]:
+    """(code, indented name) of the regions the current user works in, in tree
+    order, for a region filter: a civil-affairs user's own subtree; for
+    institution staff, the allocation unit their institution lies in."""
+    regions = regions_in_scope()
+    if not regions:
+        unit_paths = {_unit_path(institution.region) for institution in institutions_in_scope()}
+        regions = list(db.session.scalars(
+            select(Region).where(or_(false(), *(Region.path.startswith(path) for path in unit_paths)))
+            .order_by(Region.path)))
+    top = min((region.path.count("/") for region in regions), default=0)
+    return [(region.code, "\u3000" * (region.path.count("/") - top) + region.name) for region in regions]
+
+
+def _unit_path(region: Region) -> str:
+    """The path of the allocation unit (or province) a region belongs to."""
+    while region.level == RegionLevel.COUNTY and region.parent is not None:
+        region = region.parent
+    return region.path

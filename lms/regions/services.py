@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms.core import audit
+from lms.core.names import UnsafeName, clean_name
 from lms.extensions import db
 from lms.regions.credit_code import normalise_credit_code
 from lms.regions.models import Institution, Region, RegionLevel
@@ -24,7 +26,12 @@ def _upsert_region(
     summary: ImportSummary, existing: dict[str, Region], entry: dict, level: str,
     parent: Region | None, sort_order: int,
 ) -> Region:
-    code, name = str(entry.get("code", "")).strip(), str(entry.get("name", "")).strip()
+    code, name = str(entry.get("code", "")).strip(), str(entry.get("name", ""))
+    try:
+        name = clean_name(name, label="name")
+    except UnsafeName as error:
+        # repr() shows the offending character as an escape such as \u202e.
+        raise RegionFileError(f"{level} entry {code}: name refused ({error.reason}): {name!r:.80}") from None
     if not (code.isdigit() and len(code) == 6 and name):
         raise RegionFileError(f"{level} entry needs a 6-digit code and a name: {entry!r:.80}")
     region = existing.get(code)
@@ -78,9 +85,10 @@ def import_regions(document: dict) -> ImportSummary:
 def create_institution(
     *, name: str, credit_code: str, kind: str, grade: int | None, region: Region
 ) -> Institution:
-    """Register an institution. The credit code is validated (GB 32100-2015)."""
+    """Register an institution. The credit code is validated (GB 32100-2015);
+    the name obeys the rule for names (``UnsafeName`` otherwise)."""
     institution = Institution(
-        name=name.strip(),
+        name=clean_name(name, label=_l("Institution name")),
         credit_code=normalise_credit_code(credit_code),
         kind=kind,
         grade=grade,
@@ -94,6 +102,8 @@ def create_institution(
 
 def update_institution(institution: Institution, **changes) -> Institution:
     """Change an institution's name, kind, grade, region or active flag (audited)."""
+    if "name" in changes:
+        changes["name"] = clean_name(changes["name"], label=_l("Institution name"))
     old = _institution_fields(institution)
     for field in ("name", "kind", "grade", "region", "is_active"):
         if field in changes:

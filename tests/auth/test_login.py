@@ -234,3 +234,30 @@ def test_wrong_second_factor_codes_count_towards_lockout(client, make_user):
     assert TOTP_SECRET  # the real code is known, but the lock holds:
     client.post("/login", data={"username": admin.username, "password": PASSWORD})
     assert client.get("/admin/audit").status_code == 302
+
+
+def _sign_in_codes(client, addresses: list[str]) -> list[int]:
+    return [client.post("/login", data={"username": f"user{i}", "password": "x"},
+                        headers={"X-Forwarded-For": address}).status_code
+            for i, address in enumerate(addresses)]
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_sign_in_limit(tmp_path, monkeypatch):
+    from lms import create_app
+    from tests.conftest import IsolatedClient
+
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path))
+    proxied = create_app("testing", TRUSTED_PROXIES=1, LOGIN_LIMIT_PER_ADDRESS="3 per minute")
+    proxied.test_client_class = IsolatedClient
+    codes = _sign_in_codes(proxied.test_client(), ["203.0.113.5"] * 4 + ["198.51.100.7"])
+    assert codes == [401, 401, 401, 429, 401]  # the second client is not held back by the first
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_ignored(app, client):
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per minute"
+    try:
+        # Each attempt claims another address; all still count against the real one.
+        codes = _sign_in_codes(client, [f"203.0.113.{n}" for n in range(1, 6)])
+        assert codes == [401, 401, 401, 429, 429]
+    finally:
+        app.config["LOGIN_LIMIT_PER_ADDRESS"] = "30 per minute"

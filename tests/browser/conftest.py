@@ -74,3 +74,36 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def seed_home(rng):
+    """The test region tree, 长安区康宁养老院 and its staff account ``staff1``
+    (inside an app context); returns (institution, staff user)."""
+    from lms.auth import services as accounts
+    from lms.core.access import Role
+    from lms.demo.identities import fake_credit_code
+    from lms.regions.queries import region_by_code
+    from lms.regions.services import create_institution, import_regions
+    from tests.conftest import PASSWORD, REGION_TREE
+
+    import_regions(REGION_TREE)
+    home = create_institution(name="长安区康宁养老院", credit_code=fake_credit_code(rng, "130102"),
+                              kind="care_home", grade=None, region=region_by_code("130102"))
+    staff = accounts.create_user(username="staff1", display_name="培训专员", password=PASSWORD)
+    accounts.assign_role(staff, Role.INSTITUTION_STAFF, by=None, institution=home)
+    return home, staff
+
+
+def wait_for(page, expression: str, timeout: float = 15.0) -> None:
+    """Wait until the JavaScript ``expression`` is truthy on ``page``.
+
+    Playwright's ``wait_for_function`` polls by ``eval`` inside the page,
+    which the site's Content-Security-Policy (no 'unsafe-eval') forbids; a
+    plain ``evaluate`` is allowed, so this polls from here instead."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(200)

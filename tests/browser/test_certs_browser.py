@@ -5,18 +5,15 @@ import io
 import random
 import zipfile
 
-from lms.auth import services as accounts
 from lms.certs import services
 from lms.certs.eligibility import Evidence
 from lms.certs.qr import verification_url
-from lms.core.access import Role
-from lms.demo.identities import fake_credit_code, fake_id_number, fake_mobile
+from lms.demo.identities import fake_id_number, fake_mobile
 from lms.extensions import db
 from lms.people import services as people
-from lms.regions.queries import region_by_code
-from lms.regions.services import create_institution, import_regions
-from tests.certs.conftest import add_programmes, pass_assessments
-from tests.conftest import PASSWORD, REGION_TREE
+from tests.browser.conftest import seed_home
+from tests.certs.conftest import add_programmes, meet_requirements
+from tests.conftest import PASSWORD
 
 NAMES = ["王秀英", "李桂兰", "张建华", "刘淑珍", "陈玉梅"]
 
@@ -24,19 +21,15 @@ NAMES = ["王秀英", "李桂兰", "张建华", "刘淑珍", "陈玉梅"]
 def _seed(app) -> list[str]:
     rng = random.Random(5)
     with app.app_context():
-        import_regions(REGION_TREE)
-        region = region_by_code("130102")
-        home = create_institution(name="长安区康宁养老院", credit_code=fake_credit_code(rng, "130102"),
-                                  kind="care_home", grade=None, region=region)
-        staff = accounts.create_user(username="staff1", display_name="培训专员", password=PASSWORD)
-        accounts.assign_role(staff, Role.INSTITUTION_STAFF, by=None, institution=home)
+        home, staff = seed_home(rng)
+        region = home.region
         programme = add_programmes()["CG-4"]
         numbers = []
         for name in NAMES:
             person = people.register_person(
                 name=name, id_number=fake_id_number(rng, "130102"), phone=fake_mobile(rng),
                 region=region, categories=["caregiver"], employer=home, registered_by=home)
-            pass_assessments(person, programme, home)
+            meet_requirements(person, programme, home)
             cert = services.issue_certificate(person, programme, issued_by=staff, institution=home,
                                               evidence=Evidence(staff_confirmed=True, note="结业考核合格"))
             numbers.append(cert.number)

@@ -5,6 +5,7 @@ from lms.courses.content import read_course
 from lms.courses.services import import_course
 from lms.extensions import db
 from lms.regions.services import import_regions
+from tests.browser.conftest import wait_for
 from tests.conftest import PASSWORD, REGION_TREE
 from tests.courses.conftest import write_course
 
@@ -38,15 +39,12 @@ def test_family_caregiver_earns_time_and_completes_a_lesson(make_live_app, phone
     phone.goto(app.base_url + "/courses/family-intro/lessons/01-turning")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.mouse.wheel(0, 200)  # the trainee is active on the page
-    phone.wait_for_function(
-        "parseInt(document.querySelector('#study-status').dataset.seconds || '0') >= 3", timeout=15000)
+    wait_for(phone, "parseInt(document.querySelector('#study-status').dataset.seconds || '0') >= 3", timeout=15)
     earned = _seconds(phone)
     phone.wait_for_timeout(2500)
     phone.mouse.wheel(0, 200)
-    phone.wait_for_function(
-        f"parseInt(document.querySelector('#study-status').dataset.seconds || '0') > {earned}", timeout=15000)
-    phone.wait_for_function(
-        "parseInt(document.querySelector('#study-status').dataset.seconds || '0') >= 6", timeout=15000)
+    wait_for(phone, f"parseInt(document.querySelector('#study-status').dataset.seconds || '0') > {earned}", timeout=15)
+    wait_for(phone, "parseInt(document.querySelector('#study-status').dataset.seconds || '0') >= 6", timeout=15)
 
     phone.get_by_label("B. 2小时").check()
     phone.get_by_label("错误").check()

@@ -21,6 +21,7 @@ from lms.extensions import db
 from lms.people import services as people
 from lms.regions.queries import region_by_code
 from lms.regions.services import create_institution, import_regions
+from tests.browser.conftest import wait_for
 from tests.conftest import PASSWORD, REGION_TREE
 from tests.exams.conftest import BLUEPRINT, bank_questions
 
@@ -99,7 +100,11 @@ def _sign_in_and_start(page, base: str) -> None:
     page.get_by_role("navigation").get_by_role("link", name="我的考试").click()
     page.wait_for_url(base + "/me/exams")
     assert "五级理论知识考试（第1期）" in page.locator("main").inner_text()
-    page.get_by_role("button", name="开始考试").click()
+    page.get_by_role("link", name="开始考试").click()
+    # The rules come first: one tap never starts the clock.
+    page.wait_for_url("**/me/exams/*/start")
+    assert "60分钟" in page.locator("#exam-rules").inner_text().replace(" ", "")
+    page.get_by_role("button", name="我已阅读，开始计时").click()
     page.wait_for_url("**/me/attempts/*")
 
 
@@ -119,8 +124,7 @@ def test_trainee_sits_an_exam_resumes_after_reload_and_passes(live_app, phone):
     first = [1, 2, 3]
     for position in first:
         _answer(phone, position, key[position])
-    phone.wait_for_function(
-        "document.querySelector('#save-status').textContent.startsWith('已保存')", timeout=10_000)
+    wait_for(phone, "document.querySelector('#save-status').textContent.startsWith('已保存')", timeout=10)
     assert all(_stored(live_app, attempt_id)[3][p] for p in first)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.screenshot(path="/tmp/exam-paper.png", full_page=True)
@@ -137,7 +141,7 @@ def test_trainee_sits_an_exam_resumes_after_reload_and_passes(live_app, phone):
 
     # 我的考试 now offers to continue the same attempt, not a new one.
     phone.goto(base + "/me/exams")
-    assert phone.get_by_role("button", name="开始考试").count() == 0
+    assert phone.get_by_role("link", name="开始考试").count() == 0
     phone.get_by_role("link", name="继续").click()
     phone.wait_for_url(f"{base}/me/attempts/{attempt_id}")
 

@@ -37,6 +37,12 @@ def add_programmes() -> dict[str, Programme]:
     return made
 
 
+def meet_requirements(person, programme: Programme, institution) -> None:
+    """Everything a certificate needs: the hours recorded and the assessments passed."""
+    record_hours(person, programme)
+    pass_assessments(person, programme, institution)
+
+
 def pass_assessments(person, programme: Programme, institution) -> None:
     """Record what the exams feature records after real sittings: a passed
     theory attempt and a locked, passed practical assessment of ``programme``
@@ -75,6 +81,36 @@ def pass_assessments(person, programme: Programme, institution) -> None:
     db.session.flush()
 
 
+def record_hours(person, programme: Programme) -> None:
+    """Record the programme's hours as done (as staff do for hours earned
+    before CareLMS), so that the hours requirement is met."""
+    from lms.training.services.prior import record_prior_hours
+
+    record_prior_hours(person, programme, hours=programme.hours,
+                       reason="2025年第3期线下培训班签到表（纸质，已存档）", by=None)
+
+
+def complete_training(person, programme: Programme) -> None:
+    """Record what the courses feature records when a person finishes a
+    programme's online course (the course is made once, with the programme's
+    hours): needed for programmes without assessments."""
+    from sqlalchemy import select
+
+    from lms.core.time import utcnow
+    from lms.courses.models import Course, CourseEnrolment
+
+    slug = f"certs-tests-{programme.code.lower()}"
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        course = Course(slug=slug, title=f"{programme.name}线上课程", audience=programme.category,
+                        level=programme.level, is_public=programme.level is None,
+                        nominal_hours=programme.hours)
+        db.session.add(course)
+        db.session.flush()
+    db.session.add(CourseEnrolment(person_id=person.id, course_id=course.id, completed_at=utcnow()))
+    db.session.flush()
+
+
 @pytest.fixture
 def programmes():
     return add_programmes()
@@ -92,11 +128,17 @@ def staff(make_user, home):
 
 @pytest.fixture
 def issue(programmes, staff, home):
-    """issue(person, code="CG-4"): a valid certificate, issued by `staff`."""
+    """issue(person, code="CG-4"): a valid certificate, issued by `staff`
+    (the programme's hours recorded unless ``hours=False``; its assessments
+    passed, or its course completed, unless ``passed=False``)."""
 
-    def do_issue(person, code="CG-4", evidence=EVIDENCE, *, passed=True):
+    def do_issue(person, code="CG-4", evidence=EVIDENCE, *, passed=True, hours=True):
+        if hours:
+            record_hours(person, programmes[code])
         if passed:
             pass_assessments(person, programmes[code], home)
+            if not programmes[code].has_exam:
+                complete_training(person, programmes[code])
         return services.issue_certificate(person, programmes[code], issued_by=staff,
                                           institution=home, evidence=evidence)
 

@@ -12,7 +12,7 @@ from lms.certs.models import Certificate, CertificateStatus
 from lms.core.access import Role
 from lms.core.audit import AuditEntry
 from lms.extensions import db
-from tests.certs.conftest import pass_assessments
+from tests.certs.conftest import meet_requirements
 
 
 def test_without_assessments_no_certificate_without_an_explicit_staff_decision(make_person, issue):
@@ -27,6 +27,26 @@ def test_without_assessments_no_certificate_without_an_explicit_staff_decision(m
     assert issue(make_person(name="孙七", categories=family), "FC").number
 
 
+def test_a_family_caregiver_certificate_needs_the_online_course_completed(make_person, issue, programmes):
+    from tests.certs.conftest import complete_training
+
+    family = ("family_caregiver",)
+    # No study at all: the staff member's checkbox and note are not enough.
+    with pytest.raises(NotEligible) as why:
+        issue(make_person(categories=family), "FC", passed=False, hours=False)
+    unmet = [str(message) for message in why.value.unmet]
+    assert any("线上课程" in message or "no online course" in message for message in unmet)
+    assert any("0 of the programme's 12 hours" in message or "12 学时" in message for message in unmet)
+    # The course exists and someone else finished it; this person has not.
+    complete_training(make_person(name="钱五", categories=family), programmes["FC"])
+    with pytest.raises(NotEligible) as why:
+        issue(make_person(name="赵六", categories=family), "FC", passed=False)
+    assert "失能老年人家庭照护者培训线上课程" in str(why.value)
+    assert db.session.scalar(select(db.func.count()).select_from(Certificate)) == 0
+    cert = issue(make_person(name="孙七", categories=family), "FC")
+    assert cert.hours == 12  # the completed course covers the programme's hours
+
+
 def test_a_skill_level_certificate_needs_theory_and_practical_passed(make_person, issue):
     with pytest.raises(NotEligible) as why:
         issue(make_person(), passed=False)
@@ -38,7 +58,7 @@ def test_a_skill_level_certificate_needs_theory_and_practical_passed(make_person
 def test_every_unmet_requirement_is_named(make_person, programmes):
     person = make_person(categories=("family_caregiver",))
     unmet = eligibility(person, programmes["CG-4"], Evidence())
-    assert len(unmet) == 2  # wrong category, and the assessments not passed
+    assert len(unmet) == 3  # wrong category, no hours recorded, and the assessments not passed
 
 
 def test_a_second_certificate_for_the_same_programme_is_refused(make_person, issue):
@@ -95,7 +115,7 @@ def test_revoke_and_reissue_need_a_reason_and_are_audited(make_person, issue, st
 def test_staff_issue_through_the_form(client, login, world, programmes):
     login(world["users"]["institution_staff"])
     person = world["person"]
-    pass_assessments(person, programmes["CG-4"], world["home"])
+    meet_requirements(person, programmes["CG-4"], world["home"])
     db.session.commit()
     response = client.post(f"/people/{person.id}/certificates/new",
                            data={"programme": "CG-4", "confirmed": "y", "note": "理论82、技能76"})
@@ -118,7 +138,7 @@ def test_unconfirmed_form_issues_nothing(client, login, world, programmes):
 def test_trainee_downloads_only_their_own_certificate(client, login, world, programmes, staff, home):
     evidence = Evidence(staff_confirmed=True, note="结业")
     for person in (world["person"], world["outsider"]):
-        pass_assessments(person, programmes["CG-4"], home)
+        meet_requirements(person, programmes["CG-4"], home)
     own = services.issue_certificate(world["person"], programmes["CG-4"], issued_by=staff,
                                      institution=home, evidence=evidence)
     other = services.issue_certificate(world["outsider"], programmes["CG-4"], issued_by=staff,
@@ -134,8 +154,8 @@ def test_trainee_downloads_only_their_own_certificate(client, login, world, prog
 
 def test_staff_list_shows_only_certificates_in_scope(client, login, world, programmes):
     evidence = Evidence(staff_confirmed=True, note="结业")
-    pass_assessments(world["person"], programmes["CG-4"], world["home"])
-    pass_assessments(world["outsider"], programmes["CG-4"], world["other"])
+    meet_requirements(world["person"], programmes["CG-4"], world["home"])
+    meet_requirements(world["outsider"], programmes["CG-4"], world["other"])
     own = services.issue_certificate(world["person"], programmes["CG-4"], issued_by=None,
                                      institution=world["home"], evidence=evidence)
     other = services.issue_certificate(world["outsider"], programmes["CG-4"], issued_by=None,

@@ -17,7 +17,7 @@ from lms.certs.models import Certificate, PrintJob
 from lms.core import jobs
 from lms.core.access import Scope
 from lms.extensions import db
-from tests.certs.conftest import EVIDENCE, add_programmes, pass_assessments, pdf_text
+from tests.certs.conftest import EVIDENCE, add_programmes, meet_requirements, pdf_text
 
 
 def seed_people(app, count: int, *, issue: bool = True):
@@ -42,7 +42,7 @@ def seed_people(app, count: int, *, issue: bool = True):
             name=f"王{'一二三四五六七八九十'[i % 10]}英", id_number=fake_id_number(rng, "130102"),
             phone=fake_mobile(rng), region=region, categories=["caregiver"],
             employer=home, registered_by=home)
-        pass_assessments(person, programme, home)
+        meet_requirements(person, programme, home)
         if issue:
             services.issue_certificate(person, programme, issued_by=None, institution=home,
                                        evidence=EVIDENCE)

@@ -63,6 +63,27 @@ def test_training_certificate_prints_programme_and_hours(make_person, issue, tmp
     text = re.sub(r"\s+", "", pdf_text(path))
     assert "培训合格证书" in text and "刘桂芝" in text and cert.number in text
     assert "12标准学时" in text and home.name in text
+    # The family caregivers' programme has no assessment: the certificate does not claim one.
+    assert "完成规定的12标准学时学习，特发此证" in text and "考核" not in text
+
+
+def test_a_training_certificate_states_only_what_was_recorded(make_person, issue, tmp_path, programmes):
+    from lms.extensions import db
+    from lms.training.models import Programme
+
+    heads = Programme(code="IH", name="养老机构负责人培训", category="institution_head", level=None,
+                      hours=40, certificate_kind="training", theory_pass_mark=60)
+    db.session.add(heads)
+    db.session.flush()
+    programmes["IH"] = heads
+    # A theory exam passed, but no course in CareLMS recorded the 40 hours.
+    cert = issue(make_person(name="韩立新", categories=("institution_head",)), code="IH")
+    assert cert.hours is None
+    path = tmp_path / "ih.pdf"
+    path.write_bytes(render_certificates([cert]))
+    text = re.sub(r"\s+", "", pdf_text(path))
+    assert "参加养老机构负责人培训，经考核合格，特发此证" in text
+    assert "标准学时学习" not in text
 
 
 def test_templates_cannot_reach_outside_assets(app, make_person, issue, tmp_path):

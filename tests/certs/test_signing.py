@@ -6,6 +6,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from lms.certs import signing
 from lms.certs.qr import parse_verification_text, verification_url
 from lms.certs.services import signed_fields
+from tests.certs.test_verification import altered_signatures
 
 
 def test_genuine_record_signature_verifies(make_person, issue):
@@ -33,7 +34,8 @@ def test_truncated_or_garbled_signature_fails(make_person, issue):
     cert = issue(make_person())
     qr_signature = signing.sign_number(cert.number)
     assert signing.verify_number(cert.number, qr_signature)
-    for bad in (qr_signature[:-1], qr_signature[:10], "", "!!!", qr_signature[:-2] + "AA"):
+    garbled = qr_signature[:-2] + ("AA" if qr_signature[-2:] != "AA" else "BA")  # 1 signature in 256 ends in AA
+    for bad in (qr_signature[:-1], qr_signature[:10], "", "!!!", garbled):
         assert not signing.verify_number(cert.number, bad), bad
         assert not signing.verify_record(signed_fields(cert), bad), bad
     assert not signing.verify_record(signed_fields(cert), cert.signature[:43])
@@ -83,3 +85,15 @@ def test_public_key_is_published(client):
     response = client.get("/certificates/public-key.pem")
     assert response.status_code == 200
     assert response.get_data(as_text=True) == signing.public_key_pem()
+
+
+def test_a_signature_text_the_decoder_would_read_the_same_is_not_genuine(app, make_person, issue):
+    cert = issue(make_person())
+    genuine = signing.sign_number(cert.number)
+    url = verification_url(cert.number, base="https://zs.mca.hebei.example")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["certs", "verify", url]).exit_code == 0
+    for altered in altered_signatures(genuine):
+        assert not signing.verify_number(cert.number, altered), altered
+        result = runner.invoke(args=["certs", "verify", url.replace(genuine, altered)])
+        assert result.exit_code == 1 and "NOT VALID" in result.output, altered

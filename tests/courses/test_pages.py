@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from lms.core.access import Role
-from lms.courses import services
+from lms.courses import queries, services
 from lms.courses.study import record_heartbeat
 from lms.extensions import db
 from tests.courses.test_study_hours import at
@@ -33,10 +33,44 @@ def test_public_course_lesson_page_has_no_answers_before_passing(client, login, 
                         data={f"q{q.id}": "A" if q.kind == "single" else "true" for q in course.lessons[0].questions})
     text = wrong.get_data(as_text=True)
     assert text.count('class="question wrong"') == 2
-    assert "一般每2小时翻身一次" not in text  # still no key after a failed attempt
+    # A wrong answer is explained at once (that is when it helps); the letter of
+    # the right option is still held back until the quiz is passed.
+    assert "一般每2小时翻身一次" in text and "拖拉会损伤皮肤" in text
+    assert "正确答案" not in text
     right = client.post(f"/courses/{course.slug}/lessons/01-turning/quiz",
                         data={f"q{q.id}": q.answer for q in course.lessons[0].questions})
     assert "一般每2小时翻身一次" in right.get_data(as_text=True)  # explanations once passed
+
+
+def test_an_empty_quiz_asks_for_the_answers_and_records_nothing(client, login, trainee, make_course):
+    course = make_course()
+    db.session.commit()
+    login(trainee["user"])
+    client.get(f"/courses/{course.slug}/lessons/01-turning")
+    response = client.post(f"/courses/{course.slug}/lessons/01-turning/quiz", data={})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "请答完所有题目后再提交。尚未作答：第 1 题和第 2 题。" in page
+    assert "答对" not in page and 'class="question wrong"' not in page  # not graded
+    assert page.count("尚未作答。") == 2  # each unanswered question says so
+    progress = queries.progress_by_lesson(trainee["person"], course).get(course.lessons[0].id)
+    assert progress is None or (progress.quiz_attempts == 0 and progress.quiz_passed_at is None)
+
+
+def test_a_partly_answered_quiz_keeps_the_chosen_answers(client, login, trainee, make_course):
+    course = make_course()
+    db.session.commit()
+    login(trainee["user"])
+    first, second = course.lessons[0].questions
+    response = client.post(f"/courses/{course.slug}/lessons/01-turning/quiz", data={f"q{first.id}": "B"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "尚未作答：第 2 题。" in page and "第 1 题" not in page
+    assert re.search(rf'name="q{first.id}" value="B"\s+checked', page)  # the choice is kept
+    assert not re.search(rf'name="q{second.id}" value="\w+"\s+checked', page)
+    assert "一般每2小时翻身一次" not in page  # nothing graded, so nothing explained yet
+    progress = queries.progress_by_lesson(trainee["person"], course).get(course.lessons[0].id)
+    assert progress is None or progress.quiz_attempts == 0
 
 
 def test_programme_course_needs_enrolment(client, login, trainee, make_course):

@@ -1,18 +1,21 @@
 """The question bank: YAML banks, versions when editing, Moodle import and
 export round trips, and the shipped content."""
 
+import io
+import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from lms.core.access import Role
 from lms.core.content import content_dir
 from lms.exams import attempts as sitting
 from lms.exams import bank_services
 from lms.exams.bank_files import export_form, read_moodle_bank, read_yaml_bank
 from lms.exams.formats.gift import to_gift
 from lms.exams.formats.moodle_xml import to_moodle_xml
-from lms.exams.models import Question, QuestionVersion
+from lms.exams.models import Question, QuestionBank, QuestionVersion
 from lms.exams.queries import questions_stmt
 from lms.extensions import db
 
@@ -140,3 +143,66 @@ def test_a_moodle_question_with_more_options_than_papers_can_letter_is_refused()
                                  area="daily_care", level=5, difficulty=2, code_prefix="MANY")
     assert bank_file.questions == []
     assert bank_file.problems == ["many.gift:1: 多: 10 options, at most 8 are supported"]
+
+
+def _gift(count: int) -> bytes:
+    return "".join(f"::BIG-{n:04d}::老人跌倒后首先应（  ）（第{n}题）。{{=评估伤情~立即扶起~离开现场}}\n\n"
+                   for n in range(1, count + 1)).encode()
+
+
+def _upload(client, data: bytes, name: str = "big.gift"):
+    return client.post("/exams/questions/import", data={
+        "file": (io.BytesIO(data), name), "bank": "big", "title": "大题库", "audience": "caregiver",
+        "area": "daily_care", "level": ""}, content_type="multipart/form-data")
+
+
+def _count(prefix: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(Question).where(Question.code.startswith(prefix)))
+
+
+def test_an_upload_over_the_size_limit_is_refused_with_a_page_naming_the_limit(app, client, login, make_user,
+                                                                              monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
+    login(make_user(Role.CIVIL_AFFAIRS, region_code="130000"))
+    too_big = _gift(12_000)
+    assert len(too_big) > 1024 * 1024
+    response = _upload(client, too_big)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "文件过大" in html and "不能超过 1 MB" in html
+    assert _count("BIG-") == 0
+    assert db.session.scalar(select(QuestionBank).where(QuestionBank.code == "big")) is None
+
+
+def test_a_file_with_more_questions_than_allowed_imports_nothing_and_names_the_limit(app, client, login,
+                                                                                    make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "BANK_IMPORT_MAX_QUESTIONS", 5)
+    login(make_user(Role.CIVIL_AFFAIRS, region_code="130000"))
+    refused = _upload(client, _gift(6))
+    assert refused.status_code == 400
+    assert "文件中有 6 道题，一个文件最多只能导入 5 道" in refused.get_data(as_text=True)
+    assert _count("BIG-") == 0
+    assert _upload(client, _gift(5)).status_code == 200 and _count("BIG-") == 5
+
+
+def test_a_large_file_imports_where_sqlite_allows_only_999_variables_a_statement(monkeypatch):
+    # SQLite before 3.32 (older server distributions still ship it) allows 999
+    # variables in a statement; SQLAlchemy then pages its multi-row INSERTs
+    # to fit, and the import must keep each of its own statements within it.
+    bind = db.session.get_bind()
+    if bind.dialect.name != "sqlite":
+        pytest.skip("SQLite's variable limit")
+    monkeypatch.setattr(bind.dialect, "insertmanyvalues_max_parameters", 999)
+    connection = db.session.connection().connection.driver_connection
+    before = connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    try:
+        bank_file = read_moodle_bank("big.gift", _gift(1_200), code="big", title="大题库", audience="caregiver",
+                                     area="daily_care", level=5, difficulty=2, code_prefix="BIG")
+        first = bank_services.import_bank(bank_file)
+        again = bank_services.import_bank(bank_file)
+    finally:
+        connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
+    assert (first.created, again.unchanged) == (1_200, 1_200)
+    assert _count("BIG-") == 1_200
+    assert all(q.current.stem.endswith(f"（第{int(q.code[4:])}题）。") for q in
+               db.session.scalars(select(Question).where(Question.code.startswith("BIG-"))))

@@ -17,7 +17,7 @@ def _without_tokens(page: str) -> str:
 
 
 def _start(client, exam):
-    response = client.post(f"/me/exams/{exam.id}/start")
+    response = client.post(f"/me/exams/{exam.id}/start", data={"confirmed": "1"})
     assert response.status_code == 302
     return db.session.scalar(select(Attempt).where(Attempt.exam_id == exam.id))
 
@@ -342,3 +342,29 @@ def test_the_admission_section_says_why_no_one_is_offered(client, login, make_us
     db.session.commit()
     assert "均已准入" in client.get(f"/exams/{exam.id}").get_data(as_text=True)
     assert "没有与“王”相符的未准入人员" in client.get(f"/exams/{exam.id}?q=王").get_data(as_text=True)
+
+
+def test_one_tap_never_starts_the_clock_the_rules_come_first(client, login, exam, candidate):
+    login(candidate.user)
+    page = client.get("/me/exams").get_data(as_text=True)
+    assert f'href="/me/exams/{exam.id}/start"' in page  # a link to the rules, not a start form
+    rules = client.get(f"/me/exams/{exam.id}/start")
+    text = rules.get_data(as_text=True)
+    assert rules.status_code == 200
+    for fact in (f"{exam.duration_minutes}", f"{exam.question_count}", f"{exam.pass_mark}"):
+        assert fact in text
+    assert 'name="confirmed" value="1"' in text
+    # A POST that did not come through the rules (a stale form, a replay) is sent to them.
+    response = client.post(f"/me/exams/{exam.id}/start")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/me/exams/{exam.id}/start")
+    assert db.session.scalar(select(db.func.count()).select_from(Attempt)) == 0
+    attempt = _start(client, exam)
+    # Once started, the rules page leads back to the same paper.
+    again = client.get(f"/me/exams/{exam.id}/start")
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/me/attempts/{attempt.id}")
+
+
+def test_another_exam_s_rules_are_not_found(client, login, exam, make_person, make_user, home):
+    stranger = make_person("130102", institution=home, user=make_user(Role.TRAINEE), name="路人甲")
+    login(stranger.user)  # a trainee, but not admitted to this exam
+    assert client.get(f"/me/exams/{exam.id}/start").status_code == 404

@@ -116,6 +116,7 @@ def test_after_the_lock_a_change_needs_the_chief_and_a_reason_and_is_audited(ass
 def test_certificates_read_theory_and_practical_results(assessment, examiners, candidate, make_exam):
     from lms.exams import attempts as sitting
     from lms.exams.services import add_candidates
+    from lms.training.services.prior import record_prior_hours
 
     programme = assessment.programme
     assert assessment_outcome(candidate, programme).passed is False
@@ -123,7 +124,10 @@ def test_certificates_read_theory_and_practical_results(assessment, examiners, c
         practical.record_marks(assessment, examiner, _points(assessment.sheet), [])
     practical.lock_assessment(assessment, examiners[0])
     exam = make_exam(programme=programme)
-    add_candidates(exam, [candidate])
+    assert add_candidates(exam, [candidate]) == 0  # the programme's hours are not recorded yet
+    record_prior_hours(candidate, programme, hours=programme.hours, by=None,
+                       reason="2025年第3期线下培训班签到表（纸质，已存档）")
+    assert add_candidates(exam, [candidate]) == 1
     attempt = sitting.start_attempt(exam, candidate)
     for item in attempt.items:
         key = item.version.answer

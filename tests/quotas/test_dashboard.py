@@ -76,3 +76,25 @@ def test_target_edits_are_audited_and_limited_to_lower_regions(client, make_user
     # City staff cannot change their own unit's target: that is the province's.
     assert client.post(f"/quotas/targets/{unit.id}/edit", data={"persons": 1}).status_code == 403
     assert client.post(f"/quotas/targets/{county.id}/edit", data={"persons": -5}).status_code == 400
+
+
+def test_the_dashboard_opens_on_the_running_plan_and_labels_ended_ones(client, make_user, login, plan,
+                                                                       make_target, regions):
+    from lms.core.time import local_today
+    from lms.quotas.models import Plan, Target
+
+    today = local_today()
+    running = Plan(code="running-plan", name="本年度培训指标", period_start=date(today.year, 1, 1),
+                   deadline=date(today.year + 1, 12, 31))
+    db.session.add(running)
+    db.session.flush()
+    db.session.add(Target(plan=running, category="caregiver", region=regions["130100"], persons=10))
+    make_target("130100", persons=4)  # the ended test plan (2021–2022)
+    _login_civil(make_user, login, "130100")
+    page = client.get("/quotas/regions/130100").get_data(as_text=True)
+    assert "本年度培训指标" in page.split("<select")[0]  # the heading names the running plan
+    assert "data-plan-ended" not in page
+    assert "（已结束）测试指标" in page.replace(" ", "")  # the ended plan is labelled in the picker
+    ended = client.get("/quotas/regions/130100?plan=test-plan").get_data(as_text=True)
+    assert "data-plan-ended" in ended and "2022-12-31" in ended
+    assert "status-behind" not in ended and "status-not_met" in ended  # met or not, no pace

@@ -189,3 +189,28 @@ def test_cached_counts_are_served_until_they_expire_and_not_at_all_with_the_cach
         cache.clear()
         cache.init_app(app, config={"CACHE_TYPE": "NullCache"})
         app.config["QUOTA_CACHE_SECONDS"] = 300
+
+
+def test_an_ended_plan_is_met_or_not_met_not_behind_its_pace():
+    ended = dict(fraction=1.0, today=date(2022, 12, 31), deadline=date(2022, 12, 31), has_ended=True)
+    assert Measure(target=1000, done=1000, recent=0, **ended).status == "met"
+    assert Measure(target=1000, done=999, recent=0, **ended).status == "not_met"
+
+
+def test_people_on_a_running_class_are_in_training(plan, make_person, make_institution, certify, regions):
+    from lms.training.models import ClassStatus
+    from tests.training import factories
+
+    home = make_institution("130102")
+    on_class, certified = make_person("130102", name="张秀兰"), make_person("130102", name="李桂兰")
+    cls = factories.approved_class(home, [on_class, certified])
+    certify(certified, date(2022, 6, 1))
+
+    def in_training() -> int:
+        own, _rows = region_progress(plan, "caregiver", regions["130100"], date(2022, 6, 30))
+        return own.in_training
+
+    assert in_training() == 0  # approved, not yet running
+    cls.status = ClassStatus.RUNNING
+    db.session.flush()
+    assert in_training() == 1  # the certified one is no longer "in training"

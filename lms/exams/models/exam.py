@@ -19,11 +19,11 @@ from lms.core.time import utcnow
 from lms.exams.models.bank import QuestionVersion
 from lms.extensions import db
 from lms.people.models import Person
-from lms.regions.models import Institution
+from lms.regions.models import Institution, InstitutionScoped
 from lms.training.models import Programme
 
 
-class Exam(db.Model):
+class Exam(InstitutionScoped, db.Model):
     """A theory exam set by an institution: which questions (the blueprint),
     how long, the pass mark, how many attempts and when it is open.
 
@@ -67,14 +67,6 @@ class Exam(db.Model):
     @property
     def question_count(self) -> int:
         return sum(row["count"] for row in self.blueprint)
-
-    @property
-    def scope_region_path(self) -> str:
-        return self.institution.region.path
-
-    @property
-    def scope_institution_ids(self) -> set[int]:
-        return {self.institution_id}
 
 
 class ExamCandidate(db.Model):

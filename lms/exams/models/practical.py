@@ -11,7 +11,7 @@ from lms.auth.models import User
 from lms.core.time import utcnow
 from lms.extensions import db
 from lms.people.models import Person
-from lms.regions.models import Institution
+from lms.regions.models import Institution, InstitutionScoped
 from lms.training.models import Programme
 
 
@@ -45,7 +45,7 @@ class PracticalSheet(db.Model):
         return json.loads(self.critical_json)
 
 
-class PracticalAssessment(db.Model):
+class PracticalAssessment(InstitutionScoped, db.Model):
     """One candidate assessed on one sheet by one or more examiners.
 
     ``score_tenths`` is the mean of the examiners' totals in tenths of a point
@@ -93,15 +93,7 @@ class PracticalAssessment(db.Model):
     def examiner_ids(self) -> set[int]:
         return {row.user_id for row in self.examiners}
 
-    # Scope: the institution that runs it, and its assigned examiners.
-    @property
-    def scope_region_path(self) -> str:
-        return self.institution.region.path
-
-    @property
-    def scope_institution_ids(self) -> set[int]:
-        return {self.institution_id}
-
+    # Scope: the institution that runs it (InstitutionScoped), and its assigned examiners.
     @property
     def scope_user_ids(self) -> set[int]:
         return self.examiner_ids

@@ -5,6 +5,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.extensions import db
 
+MINUTES_PER_HOUR = 45  # 1 标准学时 (standard study hour)
+
 # 职业技能等级 labels, as printed on certificates (national standard wording).
 LEVEL_LABELS = {5: "五级/初级工", 4: "四级/中级工", 3: "三级/高级工", 2: "二级/技师", 1: "一级/高级技师"}
 

@@ -124,6 +124,7 @@ GRID = {
     "training.instructor_ics": ("GET", "/instructors/{instructor}/schedule.ics", {STAFF, CIVIL}),
     "training.roster": ("GET", "/classes/{training_class}/roster", {STAFF, CIVIL}),
     "training.enrol": ("POST", "/classes/{training_class}/roster", {STAFF}),
+    "training.open_accounts": ("POST", "/classes/{training_class}/roster/accounts", {STAFF}),
     "training.withdraw": ("POST", "/classes/{training_class}/roster/{enrolment}/withdraw", {STAFF}),
     "training.class_report": ("GET", "/classes/{training_class}/report", {STAFF, CIVIL}),
     "training.prior_hours": ("POST", "/people/{person}/prior-hours", {STAFF}),

@@ -150,13 +150,34 @@ def register_worker(
         raise accounts.AccountError(
             _l("The mobile number %(phone)s already has an account.", phone=mask_phone(phone))
         )
-    password = temporary_password()
-    user = accounts.create_user(
-        username=phone, display_name=name, password=password, created_by=created_by
-    )
-    accounts.assign_role(user, Role.TRAINEE, by=created_by)
+    user, password = _trainee_account(phone, name, created_by)
     person = register_person(
         name=name, id_number=id_number, phone=phone, region=region, categories=categories,
         employer=institution, registered_by=institution, user=user, created_by=created_by,
     )
     return person, password
+
+
+def _trainee_account(phone: str, name: str, created_by: User | None) -> tuple[User, str]:
+    """A trainee account named by the mobile number, with a temporary password
+    (returned once; the trainee must change it at first sign-in)."""
+    password = temporary_password()
+    user = accounts.create_user(username=phone, display_name=name, password=password, created_by=created_by)
+    accounts.assign_role(user, Role.TRAINEE, by=created_by)
+    return user, password
+
+
+def open_account(person: Person, *, created_by: User | None) -> str | None:
+    """Give a registered person without an account (a roster import registers
+    people without one) a trainee account; returns its temporary password, or
+    None when the mobile number already names another account."""
+    if person.user_id is not None:
+        raise accounts.AccountError(_l("%(name)s has an account already.", name=person.name))
+    if accounts.find_user(person.phone) is not None:
+        return None
+    user, password = _trainee_account(person.phone, person.name, created_by)
+    person.user = user
+    db.session.flush()
+    audit.record("person.account_opened", person, actor=created_by,
+                 new={"username": mask_phone(person.phone)})
+    return password

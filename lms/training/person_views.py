@@ -25,13 +25,17 @@ def _programmes_of(person: Person):
 @person_section(order=15)
 def training_section(person: Person):
     """Classes the person is on, and hours per programme of their categories."""
-    hours = [(programme, hours_record(person, programme)) for programme in _programmes_of(person)]
+    classes = class_queries.classes_of_person(person.id)
+    on_class = {cls.programme_id for cls, _status in classes}
+    # Only the programmes the person works towards: a class of it, or any hours.
+    hours = [(programme, record) for programme in _programmes_of(person)
+             if (record := hours_record(person, programme)).total or programme.id in on_class]
     form = None
     if current_user.has_any_role({Role.INSTITUTION_STAFF}):
         form = PriorHoursForm()
         form.programme.choices = [(p.code, p.name) for p in _programmes_of(person)]
     return render_template("training/_person_section.html", person=person, hours=hours, form=form,
-                           classes=class_queries.classes_of_person(person.id), minutes_per_hour=MINUTES_PER_HOUR)
+                           classes=classes, minutes_per_hour=MINUTES_PER_HOUR)
 
 
 @bp.post("/people/<int:person_id>/prior-hours")

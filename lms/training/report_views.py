@@ -10,6 +10,7 @@ from lms.core.access import Role, allow, get_in_scope_or_404
 from lms.people.models import Person
 from lms.training import class_queries
 from lms.training.blueprint import bp
+from lms.training.hours import classroom_minutes
 from lms.training.models import MINUTES_PER_HOUR, TrainingClass
 from lms.training.queries import HoursRecord, hours_records, hours_threshold
 
@@ -21,21 +22,23 @@ class ReportRow:
     """One trainee's line in the report."""
 
     person: Person
-    hours: HoursRecord
+    hours: HoursRecord  # towards the programme, from every source and class
+    class_minutes: int  # classroom minutes credited in this class
     planned_classroom: int  # minutes the plan's classroom hours make
 
     @property
     def classroom_rate(self) -> int | None:
-        """Classroom attendance as a whole percentage of the planned hours."""
-        return None if not self.planned_classroom else self.hours.classroom * 100 // self.planned_classroom
+        """This class's attendance as a whole percentage of its planned classroom hours."""
+        return None if not self.planned_classroom else self.class_minutes * 100 // self.planned_classroom
 
 
 def class_report_rows(cls: TrainingClass) -> list[ReportRow]:
     """The report's rows for everyone holding a place, by name."""
     people = class_queries.enrolled_people(cls)
     records = hours_records([p.id for p in people], cls.programme)
+    attended = classroom_minutes(cls.id)
     planned = cls.classroom_hours * MINUTES_PER_HOUR
-    return [ReportRow(person, records[person.id], planned) for person in people]
+    return [ReportRow(person, records[person.id], attended.get(person.id, 0), planned) for person in people]
 
 
 @bp.get("/classes/<int:class_id>/report")

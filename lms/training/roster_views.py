@@ -4,13 +4,14 @@ the roster as Excel: the template, importing a filled one, the export."""
 
 from pathlib import PurePosixPath, PureWindowsPath
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms.core.access import Role, allow, get_in_scope_or_404, in_scope
 from lms.extensions import db
+from lms.people import services as people_services
 from lms.people.models import Person
 from lms.people.queries import search_people
 from lms.people.search import search_argument
@@ -146,3 +147,33 @@ def import_roster(class_id: int):
 def export_roster(class_id: int):
     cls = get_in_scope_or_404(TrainingClass, class_id)
     return _xlsx(roster_sheet.roster_workbook(class_queries.roster(cls)), f"roster-{cls.id}.xlsx")
+
+
+ACCOUNTS_AT_ONCE = 100  # accounts opened per click: each password hash costs ~0.1 s
+
+
+@bp.post("/classes/<int:class_id>/roster/accounts")
+@allow(Role.INSTITUTION_STAFF)
+def open_accounts(class_id: int):
+    """Open trainee accounts for the class's people who have none (a roster
+    import registers people without accounts), and show their temporary
+    passwords once, to print and hand out."""
+    cls = get_in_scope_or_404(TrainingClass, class_id)
+    if not EnrolForm().validate_on_submit():
+        flash(_("Check the selection."), "error")
+        return redirect(url_for("training.roster", class_id=cls.id))
+    without = [row.person for row in class_queries.roster(cls) if row.person.user_id is None]
+    slips, taken = [], []
+    for person in without[:ACCOUNTS_AT_ONCE]:
+        password = people_services.open_account(person, created_by=current_user)
+        if password:
+            slips.append((person, password))
+        else:
+            taken.append(person)
+    db.session.commit()
+    response = current_app.make_response(render_template(
+        "training/account_slips.html", cls=cls, slips=slips, taken=taken,
+        remaining=max(0, len(without) - ACCOUNTS_AT_ONCE)))
+    # The passwords are shown once: no copy in a cache or the browser's history.
+    response.headers["Cache-Control"] = "no-store"
+    return response

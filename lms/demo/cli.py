@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 import yaml
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.auth import services as accounts
 from lms.auth.models import User
@@ -120,7 +120,10 @@ COURSE_FOR_CATEGORY = {
     Category.CAREGIVER: "caregiver-level5",
     Category.INSTITUTION_HEAD: "institution-heads",
     Category.FAMILY_CAREGIVER: "family-caregiver-basics",
+    Category.SOCIAL_WORKER: "social-workers",
 }
+# The first caregiver of each institution has passed 五级 and goes on to 四级.
+NEXT_LEVEL_COURSE = "caregiver-level4"
 
 
 def _enrol_on_courses() -> None:
@@ -132,6 +135,13 @@ def _enrol_on_courses() -> None:
             select(Person).join(Person.category_rows).where(PersonCategory.category == category))
         for person in people_in_category:
             enrol(person, course, by=None)
+    level4 = course_by_slug(NEXT_LEVEL_COURSE)
+    if level4 is None:
+        return
+    first_caregivers = select(func.min(Person.id)).join(Person.category_rows).where(
+        PersonCategory.category == Category.CAREGIVER).group_by(Person.employer_id)
+    for person in db.session.scalars(select(Person).where(Person.id.in_(first_caregivers))):
+        enrol(person, level4, by=None)
 
 
 def _seed_trainees(rng: random.Random, institution: Institution, staff: User, count: int) -> None:

@@ -9,16 +9,33 @@ every trainee record must carry a number that can be checked.
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 
 
+# What each refusal tells the person who typed the number (forms and imports).
+REASON_MESSAGES = {
+    "length": _l("A resident ID number has 18 characters."),
+    "fifteen_digit": _l("Old 15-digit ID numbers are not accepted: enter the 18-character number."),
+    "characters": _l("Only digits, and X as the last character, are allowed."),
+    "birth_date": _l("Characters 7–14 are not a real date of birth."),
+    "check": _l("The last character does not match: please check the number for a typing error."),
+}
+
+
 class InvalidNationalId(ValueError):
-    """Why a number is not a valid resident ID; ``reason`` is a stable code."""
+    """Why a number is not a valid resident ID; ``reason`` is a stable code
+    and ``message`` says it to the person who typed the number."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+    @property
+    def message(self):
+        return REASON_MESSAGES[self.reason]
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,6 @@ CATEGORY_LABELS = {
     Category.SOCIAL_WORKER: _l("Social worker for older people"),
 }
 
-ID_MESSAGES = {
-    "length": _l("A resident ID number has 18 characters."),
-    "fifteen_digit": _l("Old 15-digit ID numbers are not accepted: enter the 18-character number."),
-    "characters": _l("Only digits, and X as the last character, are allowed."),
-    "birth_date": _l("Characters 7–14 are not a real date of birth."),
-    "check": _l("The last character does not match: please check the number for a typing error."),
-}
-
 MOBILE = Regexp(r"^1[3-9]\d{9}$", message=_l("Enter an 11-digit mainland mobile number."))
 
 
@@ -33,7 +25,7 @@ def _validate_id_number(field) -> None:
     try:
         field.data = parse_national_id(field.data).number
     except InvalidNationalId as error:
-        raise ValidationError(ID_MESSAGES[error.reason]) from None
+        raise ValidationError(error.message) from None
 
 
 class _PersonFields(FlaskForm):

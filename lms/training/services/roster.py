@@ -21,7 +21,6 @@ from lms.core.masking import mask_name
 from lms.core.names import UnsafeName, clean_name
 from lms.core.time import utcnow
 from lms.extensions import db
-from lms.people.forms import ID_MESSAGES
 from lms.people.models import Category, Person, PersonCategory
 from lms.people.services import MOBILE_PATTERN, id_number_columns, id_number_fingerprint
 from lms.regions.models import Region, RegionLevel
@@ -128,7 +127,7 @@ def _check_rows(upload: RosterUpload, problems: list[Problem]) -> list[_Row]:
         try:
             national_id = parse_national_id(row.id_number)
         except InvalidNationalId as error:
-            _problem(problems, row, 1, str(ID_MESSAGES[error.reason]))
+            _problem(problems, row, 1, str(error.message))
             continue
         if national_id.number == example_number:
             _problem(problems, row, 1, _("This is the template's example row: delete it."))

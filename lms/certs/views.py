@@ -28,14 +28,13 @@ from lms.certs.forms import (
 )
 from lms.certs.models import Certificate, CertificateStatus
 from lms.certs.qr import verification_url
-from lms.core.access import Role, allow, current_scopes, get_in_scope_or_404
+from lms.core.access import Role, allow, get_in_scope_or_404
 from lms.core.pagination import paginate
 from lms.extensions import db
 from lms.people.models import Person
 from lms.people.queries import people_stmt, person_of_user
 from lms.people.search import search_argument
-from lms.regions.models import Institution
-from lms.regions.queries import region_by_code, region_picker_choices
+from lms.regions.queries import own_institution, region_by_code, region_picker_choices
 from lms.training.queries import active_programmes
 
 STAFF = (Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS)
@@ -87,7 +86,7 @@ def issue(person_id: int):
                               if p.category in person.categories]
     if form.validate_on_submit():
         programme = next(p for p in active_programmes() if p.code == form.programme.data)
-        institution = db.session.get(Institution, current_scopes()[0].institution_id)
+        institution = own_institution()
         try:
             cert = services.issue_certificate(
                 person, programme, issued_by=current_user, institution=institution,

@@ -8,7 +8,7 @@ from lms.core.access import Role
 from lms.core.content_files import LETTERS
 from lms.core.masking import mask_name, mask_phone
 from lms.core.preferences import current_language, is_elder_mode
-from lms.core.time import as_local
+from lms.core.time import local_clock, local_datetime
 
 ROLE_LABELS = {
     Role.TRAINEE: _l("Trainee"),
@@ -50,22 +50,6 @@ def navigation_for_current_user() -> list[tuple[str, str]]:
         return []
     return [(endpoint, label) for endpoint, label, roles in NAVIGATION
             if current_user.has_any_role(roles)]
-
-
-def local_datetime(value, seconds: bool = False) -> str:
-    """A stored (UTC) time as people read it: in the service's time zone
-    (BABEL_DEFAULT_TIMEZONE, Asia/Shanghai by default). Naive values, as
-    SQLite returns them, are UTC. Numbers only, so no locale data is needed:
-    strftime is ~20× cheaper than Babel's formatter, which a calendar of 500
-    sessions calls a thousand times."""
-    if not value:
-        return ""
-    return as_local(value).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
-
-
-def local_clock(value) -> str:
-    """The local time of day, e.g. 09:30."""
-    return as_local(value).strftime("%H:%M") if value else ""
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -32,3 +32,23 @@ def local_zone() -> ZoneInfo:
 def as_local(value: datetime | None) -> datetime | None:
     """A stored timestamp in the service's time zone, for exports and pages."""
     return as_utc(value).astimezone(local_zone()) if value is not None else None
+
+
+def local_datetime(value: datetime | None, seconds: bool = False) -> str:
+    """A stored (UTC) time as people read it, in the service's time zone;
+    empty for None. Numbers only, so no locale data is needed: strftime is
+    ~20× cheaper than Babel's formatter, which a calendar of 500 sessions
+    calls a thousand times."""
+    if not value:
+        return ""
+    return as_local(value).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def local_clock(value: datetime | None) -> str:
+    """The local time of day, e.g. 09:30; empty for None."""
+    return as_local(value).strftime("%H:%M") if value else ""
+
+
+def local_span(starts_at: datetime, ends_at: datetime) -> str:
+    """A stretch within a day, e.g. 2026-03-02 09:00–11:30."""
+    return f"{local_datetime(starts_at)}–{local_clock(ends_at)}"

@@ -151,13 +151,19 @@ def unenrolled_trainees(course: Course) -> list[Person]:
     return list(db.session.scalars(stmt))
 
 
+def courses_for(audience: str, level: int | None):
+    """The condition on Course for the courses written for a programme: its
+    audience and level (both programme and course without a level match).
+    Eligibility, hours and the subsidy evidence all count these courses."""
+    return and_(Course.audience == audience, Course.level.is_(None) if level is None else Course.level == level)
+
+
 def programme_course_completion(person: Person, *, audience: str, level: int | None) -> list[tuple[Course, bool]]:
     """The active courses written for a programme (same audience and level),
     each with whether the person has completed it."""
     completed = select(CourseEnrolment.course_id).where(
         CourseEnrolment.person_id == person.id, CourseEnrolment.completed_at.is_not(None))
-    level_match = Course.level.is_(None) if level is None else Course.level == level
     stmt = (select(Course, Course.id.in_(completed))
-            .where(Course.is_active.is_(True), Course.audience == audience, level_match)
+            .where(Course.is_active.is_(True), courses_for(audience, level))
             .order_by(Course.title))
     return [(course, bool(done)) for course, done in db.session.execute(stmt)]

@@ -16,6 +16,7 @@ from lms.extensions import db
 from lms.people import services as people
 from lms.people.models import Category, Person, PersonCategory
 from lms.regions.models import Institution
+from lms.training.class_queries import institution_instructors
 from lms.training.models import Attendance, ClassStatus, ScanKind, TrainingClass
 from lms.training.queries import programme_by_code
 from lms.training.services import classes, enrolment
@@ -59,8 +60,6 @@ def seed_classes(institution: Institution, staff: User, approver: User) -> list[
 
 
 def _instructors(institution: Institution, staff: User):
-    from lms.training.class_queries import institution_instructors
-
     existing = {i.qualification_number: i for i in institution_instructors(institution.id)}
     return [existing.get(number) or classes.create_instructor(
         institution=institution, name=name, qualification_kind=kind, qualification_number=number, by=staff)

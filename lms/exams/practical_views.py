@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.auth.models import RoleAssignment, User
-from lms.core.access import Role, allow, current_scopes, get_in_scope_or_404
+from lms.core.access import Role, allow, get_in_scope_or_404
 from lms.core.masking import mask_phone
 from lms.core.pagination import paginate
 from lms.exams import practical, queries
@@ -18,7 +18,7 @@ from lms.extensions import db
 from lms.people.models import Person
 from lms.people.queries import people_stmt, search_people
 from lms.people.search import search_argument
-from lms.regions.models import Institution
+from lms.regions.queries import own_institution
 from lms.training.queries import active_programmes
 
 VIEWERS = (Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS, Role.EXAMINER)
@@ -85,7 +85,7 @@ def _candidates(search: str) -> tuple[list[Person], bool]:
 @bp.route("/practical/new", methods=["GET", "POST"])
 @allow(Role.INSTITUTION_STAFF)
 def new_assessment():
-    institution = db.session.get(Institution, current_scopes()[0].institution_id)
+    institution = own_institution()
     examiners = _examiners_of(institution.id)
     programmes = {p.code: p for p in active_programmes()}
     search, refused = search_argument("exams.new_assessment")

@@ -12,7 +12,7 @@ from flask_login import current_user
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from lms.core.access import Role, allow, current_scopes, get_in_scope_or_404
+from lms.core.access import Role, allow, get_in_scope_or_404
 from lms.core.pagination import paginate
 from lms.core.time import local_zone
 from lms.core.vocabulary import AUDIENCES, FUNCTIONAL_AREAS
@@ -33,7 +33,7 @@ from lms.extensions import db
 from lms.people.models import Person
 from lms.people.queries import people_stmt
 from lms.people.search import search_argument
-from lms.regions.models import Institution
+from lms.regions.queries import own_institution
 from lms.training.queries import active_programmes
 
 STAFF = (Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS)
@@ -61,7 +61,7 @@ def new():
     programmes = {p.code: p for p in active_programmes()}
     form.programme.choices = [("", _("None"))] + [(code, p.name) for code, p in programmes.items()]
     if form.validate_on_submit():
-        institution = db.session.get(Institution, current_scopes()[0].institution_id)
+        institution = own_institution()
         programme = programmes.get(form.programme.data or "")
         try:
             exam = services.create_exam(

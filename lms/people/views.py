@@ -7,7 +7,7 @@ from markupsafe import Markup, escape
 
 from lms.auth import services as accounts
 from lms.auth.session import start_session
-from lms.core.access import PUBLIC, Role, allow, current_scopes, get_in_scope_or_404, in_scope
+from lms.core.access import PUBLIC, Role, allow, get_in_scope_or_404, in_scope
 from lms.core.pagination import paginate
 from lms.extensions import db, limiter
 from lms.people import queries, services
@@ -20,8 +20,8 @@ from lms.people.forms import (
 from lms.people.models import Person
 from lms.people.search import search_argument
 from lms.people.sections import person_sections
-from lms.regions.models import Institution, Region, RegionLevel
-from lms.regions.queries import region_by_code
+from lms.regions.models import Region, RegionLevel
+from lms.regions.queries import own_institution, region_by_code
 
 bp = Blueprint("people", __name__)
 
@@ -112,7 +112,7 @@ def lookup():
 @bp.route("/people/new", methods=["GET", "POST"])
 @allow(Role.INSTITUTION_STAFF)
 def new():
-    institution = db.session.get(Institution, current_scopes()[0].institution_id)
+    institution = own_institution()
     form = WorkerRegistrationForm()
     form.region.choices = _county_choices()
     if request.method == "GET":

@@ -1,8 +1,9 @@
 """Reads for regions and institutions."""
 
+from flask import abort
 from sqlalchemy import false, func, or_, select
 
-from lms.core.access import scope_clause
+from lms.core.access import current_scopes, scope_clause
 from lms.extensions import db
 from lms.regions.models import Institution, Region, RegionLevel
 
@@ -57,6 +58,15 @@ def institutions_stmt(search: str = "", kind: str = ""):
     if kind:
         stmt = stmt.where(Institution.kind == kind)
     return stmt
+
+
+def own_institution() -> Institution:
+    """The institution of the signed-in institution staff member (their
+    first institution scope); 403 for a user with none."""
+    scope = next((s for s in current_scopes() if s.institution_id), None)
+    if scope is None:
+        abort(403)
+    return db.session.get(Institution, scope.institution_id)
 
 
 def institutions_in_scope() -> list[Institution]:

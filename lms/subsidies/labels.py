@@ -1,28 +1,17 @@
 """How the package prints stored values: labels for codes, local times,
 dates, hours (one place, for the workbook and the PDF)."""
 
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.certs.forms import STATUS_LABELS
-from lms.core.time import as_local
-from lms.training.models import MINUTES_PER_HOUR, EnrolmentStatus, ScanKind
+from lms.training.models import MINUTES_PER_HOUR, EnrolmentStatus
 
 ENROLMENT_LABELS = {EnrolmentStatus.ENROLLED: _l("Holds a place"), EnrolmentStatus.WAITING: _l("Waiting list"),
                     EnrolmentStatus.WITHDRAWN: _l("Withdrawn")}
-CERTIFICATE_STATUS_LABELS = STATUS_LABELS  # the words the certificate pages use
-SCAN_LABELS = {ScanKind.IN: _l("Sign-in"), ScanKind.OUT: _l("Sign-out")}
 RESULT_LABELS = {"passed": _l("Passed"), "failed": _l("Failed"), "missing": _l("Not assessed"),
                  "none": _l("No assessment")}
-
-
-def moment(value: datetime | None, *, seconds: bool = True) -> str:
-    """A stored time as local text; empty for None."""
-    if value is None:
-        return ""
-    return as_local(value).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def day(value: date | None) -> str:

@@ -17,26 +17,21 @@ from pathlib import Path
 
 from flask import current_app
 
+from lms.certs.forms import STATUS_LABELS
 from lms.certs.pdf import local_url_fetcher
-from lms.core.time import as_local
+from lms.core.time import local_datetime, local_span
 from lms.subsidies.labels import (
-    CERTIFICATE_STATUS_LABELS,
     ENROLMENT_LABELS,
     RESULT_LABELS,
-    SCAN_LABELS,
     day,
     hours_text,
-    moment,
     yes_no,
 )
 from lms.subsidies.lines import SubsidyPackage
+from lms.training.forms import SCAN_LABELS
 
 TEMPLATE = "subsidies/package_pdf.html"
 ASSETS = Path(__file__).resolve().parent.parent / "templates" / "subsidies"
-
-
-def _session_time(starts_at, ends_at) -> str:
-    return f"{moment(starts_at, seconds=False)}–{as_local(ends_at):%H:%M}"
 
 
 def document_data(package: SubsidyPackage) -> dict:
@@ -53,10 +48,10 @@ def document_data(package: SubsidyPackage) -> dict:
             "is_subsidised": facts.is_subsidised, "fee_yuan": facts.fee_yuan,
             "theory_exam_on": day(facts.theory_exam_on), "practical_exam_on": day(facts.practical_exam_on),
             "instructors": [{"name": n, "kind": k, "number": q} for n, k, q in facts.instructors],
-            "approved_at": moment(facts.approved_at, seconds=False), "approved_by": facts.approved_by,
+            "approved_at": local_datetime(facts.approved_at), "approved_by": facts.approved_by,
             "commitment_text": facts.commitment_text, "committed_by": facts.committed_by,
-            "committed_at": moment(facts.committed_at, seconds=False),
-            "closed_at": moment(facts.closed_at, seconds=False),
+            "committed_at": local_datetime(facts.committed_at),
+            "closed_at": local_datetime(facts.closed_at),
         },
         "threshold": round(package.threshold * 100),
         "roster": [{"name": t.name, "id": t.id_masked, "phone": t.phone_masked,
@@ -73,20 +68,20 @@ def document_data(package: SubsidyPackage) -> dict:
             "result": str(RESULT_LABELS[line.result(package.theory_required, package.practical_required)]),
         } for line in package.assessments],
         "certificates": [{"name": line.name, "number": line.number or "", "issue_date": day(line.issue_date),
-                          "status": str(CERTIFICATE_STATUS_LABELS.get(line.status, line.status))}
+                          "status": str(STATUS_LABELS.get(line.status, line.status))}
                          for line in package.certificates],
         "notice": [{"position": line.position, "name": line.name, "id": line.id_masked, "programme": line.programme,
                     "hours": hours_text(line.total_minutes), "result": str(RESULT_LABELS[line.result]),
                     "certificate": line.certificate_number} for line in package.notice],
-        "sessions": [{"time": _session_time(s.starts_at, s.ends_at), "topic": s.topic, "instructor": s.instructor,
+        "sessions": [{"time": local_span(s.starts_at, s.ends_at), "topic": s.topic, "instructor": s.instructor,
                       "hours": s.hours, "signed_in": s.signed_in, "signed_out": s.signed_out,
                       "manual": s.marked_by_hand} for s in package.sessions],
-        "manual": [{"name": line.name, "session": _session_time(line.session_starts_at, line.session_ends_at),
-                    "kind": str(SCAN_LABELS.get(line.kind, line.kind)), "at": moment(line.at),
+        "manual": [{"name": line.name, "session": local_span(line.session_starts_at, line.session_ends_at),
+                    "kind": str(SCAN_LABELS.get(line.kind, line.kind)), "at": local_datetime(line.at, seconds=True),
                     "by": line.recorded_by, "reason": line.reason} for line in package.manual_attendance],
         "attendance_rows": len(package.attendance),
-        "study": [{"name": s.name, "intervals": s.intervals, "first": moment(s.first_at, seconds=False),
-                   "last": moment(s.last_at, seconds=False), "minutes": s.credited_seconds // 60}
+        "study": [{"name": s.name, "intervals": s.intervals, "first": local_datetime(s.first_at),
+                   "last": local_datetime(s.last_at), "minutes": s.credited_seconds // 60}
                   for s in package.study_summary],
         "interval_rows": len(package.intervals),
     }

@@ -14,6 +14,7 @@ from lms.certs.models import Certificate, CertificateStatus
 from lms.core.database import in_chunks
 from lms.core.masking import mask_phone
 from lms.courses.models import Course, Lesson, StudyInterval
+from lms.courses.queries import courses_for
 from lms.exams.models import Attempt, AttemptStatus, Exam, PracticalAssessment
 from lms.extensions import db
 from lms.people.models import Person
@@ -38,7 +39,7 @@ from lms.training.models import (
     ScanKind,
     TrainingClass,
 )
-from lms.training.queries import hours_records, hours_threshold
+from lms.training.queries import hours_threshold
 
 
 def _user_names(ids) -> dict[int, str]:
@@ -78,7 +79,6 @@ def study_intervals(person_ids: list[int], cls: TrainingClass) -> list[IntervalL
     level, as ``training.queries.online_minutes`` counts them), by trainee
     then time."""
     programme = cls.programme
-    level_match = Course.level.is_(None) if programme.level is None else Course.level == programme.level
     lines: list[IntervalLine] = []
     for chunk in in_chunks(person_ids):
         rows = db.session.execute(
@@ -86,7 +86,7 @@ def study_intervals(person_ids: list[int], cls: TrainingClass) -> list[IntervalL
                    StudyInterval.last_beat_at, StudyInterval.heartbeats, StudyInterval.credited_seconds)
             .join(Person, Person.id == StudyInterval.person_id)
             .join(Lesson, Lesson.id == StudyInterval.lesson_id).join(Course, Course.id == Lesson.course_id)
-            .where(StudyInterval.person_id.in_(chunk), Course.audience == programme.category, level_match))
+            .where(StudyInterval.person_id.in_(chunk), courses_for(programme.category, programme.level)))
         lines.extend(IntervalLine(*row) for row in rows)
     return sorted(lines, key=lambda line: (line.name, line.person_id, line.started_at))
 
@@ -168,9 +168,10 @@ def certificates(people: list[Person], cls: TrainingClass) -> list[CertificateLi
 def subsidy_package(cls: TrainingClass) -> SubsidyPackage:
     """The whole package of ``cls``. The trainees are those holding a place
     at the close, as in the class hours report, whose figures these are."""
-    people = class_queries.enrolled_people(cls)
-    records = hours_records([p.id for p in people], cls.programme)
-    hours = [HoursLine(p.id, p.name, p.id_number_masked, records[p.id]) for p in people]
+    report = class_queries.class_report_rows(cls)
+    people = [row.person for row in report]
+    person_ids = [person.id for person in people]
+    hours = [HoursLine(p.id, p.name, p.id_number_masked, row.hours) for p, row in zip(people, report, strict=True)]
     results = assessments(people, cls)
     certs = certificates(people, cls)
     rows = attendance(cls)
@@ -182,7 +183,7 @@ def subsidy_package(cls: TrainingClass) -> SubsidyPackage:
               for position, (line, result) in enumerate(zip(hours, results, strict=True), start=1)]
     return SubsidyPackage(
         facts=class_facts(cls), roster=roster(cls), hours=hours, threshold=hours_threshold(),
-        intervals=study_intervals([p.id for p in people], cls), attendance=rows, sessions=session_lines(cls, rows),
+        intervals=study_intervals(person_ids, cls), attendance=rows, sessions=session_lines(cls, rows),
         assessments=results, theory_required=theory_required, practical_required=practical_required,
         certificates=certs, notice=notice)
 
@@ -195,13 +196,12 @@ def package_counts(cls: TrainingClass) -> PackageCounts:
     """Counts of the package's parts, without reading them."""
     people = [p.id for p in class_queries.enrolled_people(cls)]
     programme = cls.programme
-    level_match = Course.level.is_(None) if programme.level is None else Course.level == programme.level
     intervals = certificates_held = 0
     for chunk in in_chunks(people):
         intervals += db.session.scalar(
             select(func.count(StudyInterval.id)).join(Lesson, Lesson.id == StudyInterval.lesson_id)
             .join(Course, Course.id == Lesson.course_id)
-            .where(StudyInterval.person_id.in_(chunk), Course.audience == programme.category, level_match))
+            .where(StudyInterval.person_id.in_(chunk), courses_for(programme.category, programme.level)))
         certificates_held += db.session.scalar(
             select(func.count(Certificate.id)).where(Certificate.person_id.in_(chunk),
                                                      Certificate.programme_id == cls.programme_id))

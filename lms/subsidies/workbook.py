@@ -15,18 +15,17 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from lms.core.time import as_local
+from lms.certs.forms import STATUS_LABELS
+from lms.core.time import local_datetime, local_span
 from lms.subsidies.labels import (
-    CERTIFICATE_STATUS_LABELS,
     ENROLMENT_LABELS,
     RESULT_LABELS,
-    SCAN_LABELS,
     day,
     hours,
-    moment,
     yes_no,
 )
 from lms.subsidies.lines import SubsidyPackage
+from lms.training.forms import SCAN_LABELS
 
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -91,12 +90,12 @@ def _class_sheet(sheets: _Sheets, package: SubsidyPackage) -> None:
     ]
     rows += [(_("Instructor"), f"{name} · {kind} {number}") for name, kind, number in facts.instructors]
     rows += [
-        (_("Approved at"), moment(facts.approved_at, seconds=False)),
+        (_("Approved at"), local_datetime(facts.approved_at)),
         (_("Approved by"), facts.approved_by),
         (_("Commitment"), facts.commitment_text),
         (_("Committed by"), facts.committed_by),
-        (_("Committed at"), moment(facts.committed_at, seconds=False)),
-        (_("Closed at"), moment(facts.closed_at, seconds=False)),
+        (_("Committed at"), local_datetime(facts.committed_at)),
+        (_("Closed at"), local_datetime(facts.closed_at)),
     ]
     for label, value in rows:
         cell = WriteOnlyCell(sheet, value=value)
@@ -128,8 +127,8 @@ def _study_sheet(sheets: _Sheets, package: SubsidyPackage) -> None:
                                            (_("Last heartbeat"), 20), (_("Heartbeats"), 10),
                                            (_("Credited minutes"), 12)])
     for line in package.intervals:
-        sheet.append([line.name, f"{line.course} · {line.lesson}", moment(line.started_at),
-                      moment(line.last_beat_at), line.heartbeats, round(line.credited_seconds / 60, 1)])
+        sheet.append([line.name, f"{line.course} · {line.lesson}", local_datetime(line.started_at, seconds=True),
+                      local_datetime(line.last_beat_at, seconds=True), line.heartbeats, round(line.credited_seconds / 60, 1)])
 
 
 def _attendance_sheet(sheets: _Sheets, package: SubsidyPackage) -> None:
@@ -137,8 +136,8 @@ def _attendance_sheet(sheets: _Sheets, package: SubsidyPackage) -> None:
                                          (_("Sign-in or sign-out"), 10), (_("Time"), 20), (_("How"), 12),
                                          (_("Recorded by"), 12), (_("Reason"), 40)])
     for line in package.attendance:
-        session = f"{moment(line.session_starts_at, seconds=False)}–{as_local(line.session_ends_at):%H:%M}"
-        sheet.append([line.name, session, line.topic, str(SCAN_LABELS.get(line.kind, line.kind)), moment(line.at),
+        session = local_span(line.session_starts_at, line.session_ends_at)
+        sheet.append([line.name, session, line.topic, str(SCAN_LABELS.get(line.kind, line.kind)), local_datetime(line.at, seconds=True),
                       _("Marked by hand") if line.is_manual else _("Scanned"), line.recorded_by, line.reason])
 
 
@@ -158,7 +157,7 @@ def _certificate_sheet(sheets: _Sheets, package: SubsidyPackage) -> None:
                                            (_("Status"), 16)])
     for line in package.certificates:
         sheet.append([line.name, line.number or "", day(line.issue_date),
-                      str(CERTIFICATE_STATUS_LABELS.get(line.status, line.status))])
+                      str(STATUS_LABELS.get(line.status, line.status))])
 
 
 def _notice_sheet(sheets: _Sheets, package: SubsidyPackage) -> None:

@@ -6,7 +6,7 @@ phone opens by scanning it."""
 import io
 
 import segno
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,11 +20,10 @@ from lms.extensions import db
 from lms.people.queries import person_of_user
 from lms.training import class_queries
 from lms.training.blueprint import bp
-from lms.training.models import ClassSession, ScanKind
+from lms.training.forms import SCAN_LABELS
+from lms.training.models import ClassSession
 from lms.training.services import attendance as services
 from lms.training.services.errors import TrainingError
-
-KIND_LABELS = {ScanKind.IN: _l("Sign-in"), ScanKind.OUT: _l("Sign-out")}
 
 
 class ScanForm(FlaskForm):
@@ -38,7 +37,7 @@ class MarkForm(FlaskForm):
     service, so that its message says what is missing."""
 
     person = HiddenField(validators=[Regexp(r"^\d{1,12}$")])
-    kind = SelectField(_l("Sign-in or sign-out"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("Sign-in or sign-out"), choices=list(SCAN_LABELS.items()))
     time = TimeField(_l("Time"), validators=[DataRequired()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
 
@@ -51,14 +50,15 @@ def attendance_screen(session_id: int):
     session = get_in_scope_or_404(ClassSession, session_id)
     cls = session.training_class
     is_staff = in_scope(session, [Role.INSTITUTION_STAFF])
-    roster = services.session_roster(session, class_queries.enrolled_people(cls))
+    people = class_queries.enrolled_people(cls)
+    roster = services.session_roster(session, people)
     now = utcnow()
     return render_template(
         "training/attendance.html", session=session, cls=cls, roster=roster, is_staff=is_staff,
         show_qr=is_staff and cls.takes_attendance and services.is_open(session, now=now),
         can_mark=is_staff and cls.takes_attendance, qr_seconds=services.qr_seconds(),
-        server_ms=int(now.timestamp() * 1000), signed_in=sum(1 for line in roster if line.signed_in),
-        form=MarkForm(), kind_labels=KIND_LABELS)
+        server_ms=int(now.timestamp() * 1000), signed_in=sum(1 for line in roster if line.is_enrolled and line.signed_in),
+        enrolled=len(people), form=MarkForm(), kind_labels=SCAN_LABELS)
 
 
 @bp.get("/sessions/<int:session_id>/attendance/qr.svg")
@@ -66,6 +66,8 @@ def attendance_screen(session_id: int):
 def attendance_qr(session_id: int):
     """The session's current QR code: the attendance URL with this window's token."""
     session = get_in_scope_or_404(ClassSession, session_id)
+    if not (session.training_class.takes_attendance and services.is_open(session)):
+        abort(404)  # scanning has closed: the screen reloads and says so
     url = url_for("training.attend", token=services.session_token(session.id), _external=True)
     svg = io.BytesIO()
     # A white quiet zone of its own (the projected page around it may be
@@ -127,6 +129,6 @@ def mark_attendance(session_id: int):
         flash(_("%(name)s: %(problem)s", name=person.name, problem=str(refused)), "error")
     else:
         db.session.commit()
-        flash(_("%(kind)s of %(name)s marked at %(time)s.", kind=KIND_LABELS[form.kind.data], name=person.name,
+        flash(_("%(kind)s of %(name)s marked at %(time)s.", kind=SCAN_LABELS[form.kind.data], name=person.name,
                 time=form.time.data.strftime("%H:%M")), "success")
     return back

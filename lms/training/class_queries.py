@@ -10,13 +10,16 @@ from lms.core.access import scope_clause
 from lms.extensions import db
 from lms.people.models import Person
 from lms.regions.models import Institution, Region
+from lms.training.hours import classroom_minutes
 from lms.training.models import (
+    MINUTES_PER_HOUR,
     ClassEnrolment,
     ClassSession,
     EnrolmentStatus,
     Instructor,
     TrainingClass,
 )
+from lms.training.queries import HoursRecord, hours_records
 
 
 def classes_stmt(status: str = "") -> Select:
@@ -105,3 +108,27 @@ def classes_of_person(person_id: int) -> list[tuple[TrainingClass, str]]:
             .where(ClassEnrolment.person_id == person_id, ClassEnrolment.status != EnrolmentStatus.WITHDRAWN)
             .order_by(TrainingClass.starts_on.desc()))
     return [(cls, status) for cls, status in db.session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One trainee's line in the report."""
+
+    person: Person
+    hours: HoursRecord  # towards the programme, from every source and class
+    class_minutes: int  # classroom minutes credited in this class
+    planned_classroom: int  # minutes the plan's classroom hours make
+
+    @property
+    def classroom_rate(self) -> int | None:
+        """This class's attendance as a whole percentage of its planned classroom hours."""
+        return None if not self.planned_classroom else self.class_minutes * 100 // self.planned_classroom
+
+
+def class_report_rows(cls: TrainingClass) -> list[ReportRow]:
+    """The report's rows for everyone holding a place, by name."""
+    people = enrolled_people(cls)
+    records = hours_records([p.id for p in people], cls.programme)
+    attended = classroom_minutes(cls.id)
+    planned = cls.classroom_hours * MINUTES_PER_HOUR
+    return [ReportRow(person, records[person.id], attended.get(person.id, 0), planned) for person in people]

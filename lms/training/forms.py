@@ -16,8 +16,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from lms.training.models import PlanMode
+from lms.training.models import PlanMode, ScanKind
 
+SCAN_LABELS = {ScanKind.IN: _l("Sign-in"), ScanKind.OUT: _l("Sign-out")}
 MODE_LABELS = {PlanMode.ONLINE: _l("Online"), PlanMode.CLASSROOM: _l("Classroom")}
 
 # What the institution's staff member confirms when submitting the opening
@@ -57,6 +58,11 @@ class InstructorForm(FlaskForm):
     qualification_kind = StringField(_l("Qualification (e.g. caregiver level 2, vocational trainer)"),
                                      validators=[DataRequired(), Length(max=64)])
     qualification_number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=64)])
+
+
+class PlanForm(FlaskForm):
+    """The teaching plan's rows, posted as topic-N / mode-N / hours-N and read
+    from the request (their number varies); the form carries the CSRF check."""
 
 
 class InstructorsForm(FlaskForm):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from lms.core.database import in_chunks
 from lms.courses.models import Course, Lesson, LessonProgress
-from lms.courses.queries import programme_course_completion
+from lms.courses.queries import courses_for, programme_course_completion
 from lms.extensions import db
 from lms.people.models import Person
 from lms.training.hours import classroom_minutes
@@ -100,13 +100,12 @@ def hours_threshold() -> float:
 
 def online_minutes(person_ids: list[int], programme: Programme) -> dict[int, int]:
     """Minutes the study clock credited on the programme's courses, per person."""
-    level_match = Course.level.is_(None) if programme.level is None else Course.level == programme.level
     totals: dict[int, int] = {}
     for chunk in in_chunks(person_ids):
         rows = db.session.execute(
             select(LessonProgress.person_id, func.sum(LessonProgress.credited_seconds))
             .join(Lesson, Lesson.id == LessonProgress.lesson_id).join(Course, Course.id == Lesson.course_id)
-            .where(LessonProgress.person_id.in_(chunk), Course.audience == programme.category, level_match)
+            .where(LessonProgress.person_id.in_(chunk), courses_for(programme.category, programme.level))
             .group_by(LessonProgress.person_id))
         totals.update({person_id: int(seconds or 0) // 60 for person_id, seconds in rows})
     return totals
@@ -130,12 +129,9 @@ def classroom_minutes_for(person_ids: list[int], programme: Programme) -> dict[i
         select(ClassEnrolment.class_id).join(TrainingClass, TrainingClass.id == ClassEnrolment.class_id)
         .where(ClassEnrolment.person_id.in_(person_ids), TrainingClass.programme_id == programme.id)
         .distinct()).all() if person_ids else []
-    wanted, totals = set(person_ids), {}
-    for class_id in classes:
-        for person_id, minutes in classroom_minutes(class_id).items():
-            if person_id in wanted:
-                totals[person_id] = totals.get(person_id, 0) + minutes
-    return totals
+    wanted = set(person_ids)
+    return {person_id: minutes for person_id, minutes in classroom_minutes(*classes).items()
+            if person_id in wanted}
 
 
 def hours_records(person_ids: list[int], programme: Programme) -> dict[int, HoursRecord]:

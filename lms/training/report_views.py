@@ -2,43 +2,15 @@
 classroom hours from attendance, hours recorded before CareLMS, and who has
 enough for the assessment."""
 
-from dataclasses import dataclass
-
 from flask import render_template
 
 from lms.core.access import Role, allow, get_in_scope_or_404
-from lms.people.models import Person
-from lms.training import class_queries
 from lms.training.blueprint import bp
-from lms.training.hours import classroom_minutes
+from lms.training.class_queries import class_report_rows
 from lms.training.models import MINUTES_PER_HOUR, TrainingClass
-from lms.training.queries import HoursRecord, hours_records, hours_threshold
+from lms.training.queries import hours_threshold
 
 STAFF = (Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS)
-
-
-@dataclass(frozen=True)
-class ReportRow:
-    """One trainee's line in the report."""
-
-    person: Person
-    hours: HoursRecord  # towards the programme, from every source and class
-    class_minutes: int  # classroom minutes credited in this class
-    planned_classroom: int  # minutes the plan's classroom hours make
-
-    @property
-    def classroom_rate(self) -> int | None:
-        """This class's attendance as a whole percentage of its planned classroom hours."""
-        return None if not self.planned_classroom else self.class_minutes * 100 // self.planned_classroom
-
-
-def class_report_rows(cls: TrainingClass) -> list[ReportRow]:
-    """The report's rows for everyone holding a place, by name."""
-    people = class_queries.enrolled_people(cls)
-    records = hours_records([p.id for p in people], cls.programme)
-    attended = classroom_minutes(cls.id)
-    planned = cls.classroom_hours * MINUTES_PER_HOUR
-    return [ReportRow(person, records[person.id], attended.get(person.id, 0), planned) for person in people]
 
 
 @bp.get("/classes/<int:class_id>/report")

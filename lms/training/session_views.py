@@ -7,10 +7,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.core.access import Role, allow, current_scopes, get_in_scope_or_404
+from lms.core.access import Role, allow, get_in_scope_or_404
 from lms.core.time import local_today, local_zone
 from lms.extensions import db
 from lms.people.queries import person_of_user
+from lms.regions.queries import own_institution
 from lms.training import calendar, class_queries
 from lms.training.blueprint import bp
 from lms.training.forms import ReasonForm, SessionForm
@@ -85,7 +86,7 @@ def cancel_session(session_id: int):
 @allow(Role.INSTITUTION_STAFF)
 def institution_calendar():
     """The institution's sessions by week or month, optionally one instructor's."""
-    institution_id = next(s.institution_id for s in current_scopes() if s.institution_id)
+    institution_id = own_institution().id
     instructors = class_queries.institution_instructors(institution_id)
     chosen = request.args.get("instructor", type=int)
     instructor = next((i for i in instructors if i.id == chosen), None)

@@ -7,10 +7,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.core.access import Role, allow, current_scopes, get_in_scope_or_404
+from lms.core.access import Role, allow, get_in_scope_or_404
 from lms.core.pagination import paginate
 from lms.extensions import db
-from lms.regions.models import Institution
+from lms.regions.queries import own_institution
 from lms.training import (  # noqa: F401  (their routes join the blueprint)
     attendance_views,
     class_queries,
@@ -26,10 +26,11 @@ from lms.training.forms import (
     ClassForm,
     InstructorForm,
     InstructorsForm,
+    PlanForm,
     ReasonForm,
     SubmitForm,
 )
-from lms.training.models import ClassStatus, Instructor, PlanMode, TrainingClass
+from lms.training.models import ClassStatus, PlanMode, TrainingClass
 from lms.training.queries import active_programmes
 from lms.training.services import classes as services
 from lms.training.services.errors import TrainingError
@@ -41,14 +42,6 @@ PLAN_ROWS_SHOWN = 5  # empty rows offered below the plan's existing ones
 def class_in_scope(class_id: int) -> TrainingClass:
     """The class, or 404 when it does not exist or lies outside the user's scope."""
     return get_in_scope_or_404(TrainingClass, class_id)
-
-
-def own_institution() -> Institution:
-    """The institution of the signed-in institution staff member."""
-    scope = next((s for s in current_scopes() if s.institution_id), None)
-    if scope is None:
-        abort(403)
-    return db.session.get(Institution, scope.institution_id)
 
 
 def _details(form: ClassForm) -> services.ClassDetails:
@@ -143,7 +136,7 @@ def _plan_rows(form) -> tuple[list[services.PlanRow], list[str]]:
 @allow(Role.INSTITUTION_STAFF)
 def plan(class_id: int):
     cls = class_in_scope(class_id)
-    form = InstructorsForm()  # carries the CSRF token; the rows are read from the request
+    form = PlanForm()
     if request.method == "POST" and form.validate_on_submit():
         rows, problems = _plan_rows(request.form)
         if not problems:
@@ -261,8 +254,3 @@ def instructors():
     return render_template("training/instructors.html", form=form,
                            instructors=class_queries.institution_instructors(institution.id)), \
         400 if form.errors else 200
-
-
-def instructor_in_scope(instructor_id: int) -> Instructor:
-    """An instructor of the user's institution or region, else 404."""
-    return get_in_scope_or_404(Instructor, instructor_id)

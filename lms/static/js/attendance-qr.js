@@ -2,7 +2,7 @@
 // is loaded just after each change of window on the server's clock, so the
 // code shown is always the newest and a scan has a full window to spare.
 // The new image is loaded first and swapped in, so the code never blinks
-// out; if loading fails it is tried again. Without JavaScript the page
+// out; if loading fails the page is reloaded. Without JavaScript the page
 // reloads itself instead (<noscript> refresh).
 (function () {
   "use strict";
@@ -21,7 +21,9 @@
   function swap() {
     var fresh = new Image();
     fresh.onload = function () { img.src = fresh.src; schedule(); };
-    fresh.onerror = function () { setTimeout(swap, 5000); };
+    // No code (scanning has closed, or the server is unreachable): reload the
+    // page, which then says why, or shows the code again once it answers.
+    fresh.onerror = function () { setTimeout(function () { window.location.reload(); }, 5000); };
     fresh.src = source + "?t=" + Date.now();
   }
 

@@ -24,6 +24,7 @@ from datetime import datetime, time, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from lms.auth.models import User
 from lms.core import audit
@@ -171,10 +172,10 @@ def record_scan(token: str, *, confirmed_session_id: int, person: Person | None,
     and confirmed; the token is checked again now. A repeat within
     ``REPEAT_SCAN`` records nothing and returns the earlier scan."""
     now = as_utc(now or utcnow())
-    if read_token(token, now=now) != confirmed_session_id:
+    session = _check_scan(token, person, now)
+    if session.id != confirmed_session_id:
         raise TrainingError(_l("This code belongs to another session than the one you confirmed. Scan the "
                                "QR code on the screen again."))
-    session = _check_scan(token, person, now)
     _lock_place(session, person)
     preview = _preview(session, person, now)
     if preview.repeat_of is not None:
@@ -205,7 +206,7 @@ def mark_attendance(session: ClassSession, person: Person, *, kind: str, at: dat
     if not reason.strip():
         raise TrainingError(_l("Say why the attendance is marked by hand."))
     _check_session(session, person)
-    if not as_utc(session.starts_at) - GRACE <= at <= as_utc(session.ends_at) + GRACE:
+    if not is_open(session, now=at):
         raise TrainingError(_l("The time lies outside the session (from 30 minutes before it starts to 30 "
                                "minutes after it ends)."))
     if at > now:
@@ -245,6 +246,7 @@ def session_roster(session: ClassSession, people: list[Person]) -> list[RosterLi
     others: dict[int, Person] = {}
     enrolled = {person.id for person in people}
     rows = db.session.scalars(select(Attendance).where(Attendance.session_id == session.id)
+                              .options(selectinload(Attendance.person))  # those who left: not one query each
                               .order_by(Attendance.at, Attendance.id))
     for row in rows:
         if row.kind == ScanKind.IN:

@@ -69,7 +69,7 @@ def local_url_fetcher(*folders: Path):
     return LocalAssetFetcher(allowed_protocols={"data", "file"}, fail_on_errors=True)
 
 
-def _font_config(fonts: tuple[print_fonts.PrintFont, ...]):
+def font_config(fonts: tuple[print_fonts.PrintFont, ...]):
     """The WeasyPrint font configuration, kept between documents: a new one
     reads fontconfig's configuration again and copies and scans every
     @font-face file again, ~40 ms of a single certificate's render. One per
@@ -120,7 +120,7 @@ def write_pdf(certificates: list[dict], folder: Path, target: str | Path | Binar
     assets = (folder, font_cache) if fonts else (folder,)
     html = HTML(string=render_background_html(backgrounds, layout.characters(pages), folder, fonts),
                 base_url=str(folder.resolve()) + "/", url_fetcher=local_url_fetcher(*assets))
-    source = html.write_pdf(font_config=_font_config(tuple(fonts)))
+    source = html.write_pdf(font_config=font_config(tuple(fonts)))
     position = {key: index for index, key in enumerate(backgrounds)}
     return stamping.assemble(source, [position[_background_key(c)] for c in certificates],
                              pages, layout, str(target) if isinstance(target, Path) else target)

@@ -168,14 +168,14 @@ def test_a_failed_build_is_not_tried_on_every_render(tmp_path, monkeypatch, capl
 
 def test_the_font_configuration_is_kept_per_thread_until_the_fonts_change(tmp_path):
     fonts = tuple(print_fonts.print_fonts([SERIF], tmp_path))
-    kept = pdf._font_config(fonts)
-    assert pdf._font_config(fonts) is kept
-    assert pdf._font_config(()) is not kept
+    kept = pdf.font_config(fonts)
+    assert pdf.font_config(fonts) is kept
+    assert pdf.font_config(()) is not kept
     other = []
-    thread = threading.Thread(target=lambda: other.append(pdf._font_config(fonts)))
+    thread = threading.Thread(target=lambda: other.append(pdf.font_config(fonts)))
     thread.start()
     thread.join()
-    assert other[0] is not pdf._font_config(fonts)
+    assert other[0] is not pdf.font_config(fonts)
 
 
 def test_font_face_rules_escape_what_css_would_read_as_syntax(tmp_path):

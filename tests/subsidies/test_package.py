@@ -152,3 +152,20 @@ def test_another_regions_class_is_not_found(client, login, make_user, make_insti
             assert response.status_code == 404
             assert "张秀兰" not in response.get_data(as_text=True)
         client.post("/logout")
+
+
+def test_a_closed_class_without_trainees_or_sessions_says_so_in_the_pdf(client, login, make_user,
+                                                                       make_institution, tmp_path):
+    from lms.extensions import db
+    from tests.training import factories
+
+    home = make_institution("130102", name="长安区康宁养老院")
+    empty = factories.approved_class(home, [], name="2026年第9期培训班")
+    empty.status = ClassStatus.CLOSED
+    staff = make_user(Role.INSTITUTION_STAFF, institution=home)
+    db.session.commit()
+    login(staff)
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(client.get(f"/classes/{empty.id}/subsidy.pdf").data)
+    text = pdf_text(path)
+    assert "结业时本班没有在班学员" in text and "未安排课次" in text and "本班名单为空" in text

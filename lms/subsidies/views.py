@@ -3,13 +3,13 @@ its two downloads (the workbook with every row of evidence, the PDF to read
 and print). Institution staff of the class's institution and civil-affairs
 staff of its region; another region's class is a 404."""
 
-import io
 
-from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from lms.core.access import Role, allow, get_in_scope_or_404
+from lms.core.downloads import attachment
 from lms.subsidies import queries
 from lms.subsidies.pdf import package_pdf
 from lms.subsidies.workbook import subsidy_workbook
@@ -18,7 +18,6 @@ from lms.training.models import ClassStatus, TrainingClass
 bp = Blueprint("subsidies", __name__)
 
 STAFF = (Role.INSTITUTION_STAFF, Role.CIVIL_AFFAIRS)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _form_language():
@@ -54,7 +53,7 @@ def workbook(class_id: int):
         return refused
     with _form_language():
         data = subsidy_workbook(queries.subsidy_package(cls))
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"subsidy-{cls.id}.xlsx")
+    return attachment(data, f"subsidy-{cls.id}.xlsx")
 
 
 @bp.get("/classes/<int:class_id>/subsidy.pdf")
@@ -65,5 +64,4 @@ def pdf(class_id: int):
         return refused
     with _form_language():
         data = package_pdf(queries.subsidy_package(cls))
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"subsidy-{cls.id}.pdf")
+    return attachment(data, f"subsidy-{cls.id}.pdf", "application/pdf")

@@ -4,12 +4,13 @@ the roster as Excel: the template, importing a filled one, the export."""
 
 from pathlib import PurePosixPath, PureWindowsPath
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms.core.access import Role, allow, get_in_scope_or_404, in_scope
+from lms.core.downloads import attachment
 from lms.extensions import db
 from lms.people import services as people_services
 from lms.people.models import Person
@@ -46,6 +47,7 @@ def _roster_page(cls: TrainingClass, **extra) -> str:
     return render_template("training/roster.html", cls=cls, rows=class_queries.roster(cls),
                            enrolled=services.enrolled_count(cls), form=EnrolForm(), reason_form=ReasonForm(),
                            import_form=RosterImportForm(), is_staff=current_user.has_any_role({Role.INSTITUTION_STAFF}),
+                           can_enrol=cls.status in services.OPEN_FOR_ENROLMENT,
                            **extra)
 
 
@@ -97,17 +99,10 @@ def withdraw(class_id: int, enrolment_id: int):
     return redirect(url_for("training.roster", class_id=cls.id))
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx(data: bytes, name: str) -> Response:
-    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"})
-
-
 @bp.get("/classes/roster-template.xlsx")
 @allow(*STAFF)
 def roster_template():
-    return _xlsx(roster_sheet.template_workbook(), "roster-template.xlsx")
+    return attachment(roster_sheet.template_workbook(), "roster-template.xlsx")
 
 
 @bp.post("/classes/<int:class_id>/roster/import")
@@ -146,7 +141,7 @@ def import_roster(class_id: int):
 @allow(*STAFF)
 def export_roster(class_id: int):
     cls = get_in_scope_or_404(TrainingClass, class_id)
-    return _xlsx(roster_sheet.roster_workbook(class_queries.roster(cls)), f"roster-{cls.id}.xlsx")
+    return attachment(roster_sheet.roster_workbook(class_queries.roster(cls)), f"roster-{cls.id}.xlsx")
 
 
 ACCOUNTS_AT_ONCE = 100  # accounts opened per click: each password hash costs ~0.1 s

@@ -1,11 +1,14 @@
 """Scheduling sessions: every clash is refused with a message that names it;
 calendars and .ics exports show what is scheduled, in Beijing time."""
 
+from datetime import timedelta
+
 import pytest
 from icalendar import Calendar
 
 from lms.core.access import Role
 from lms.extensions import db
+from lms.training.models import ClassEnrolment, EnrolmentStatus
 from lms.training.services.enrolment import enrol
 from lms.training.services.errors import TrainingError
 from tests.training import factories
@@ -62,11 +65,23 @@ def test_a_venue_cannot_hold_two_sessions_at_once(cls, home, make_person):
 
 def test_a_trainee_cannot_sit_two_sessions_at_once(cls, home, trainee):
     factories.session(cls, day=5)
-    other = factories.approved_class(home, [trainee], teacher=factories.instructor(home, "刘强"),
-                                     name="2026年第2期")
+    other = factories.approved_class(home, [], teacher=factories.instructor(home, "刘强"), name="2026年第2期")
+    # Enrolment refuses a second class at the same dates (below); a trainee
+    # can still be on both, e.g. enrolled before a draft's dates were moved.
+    db.session.add(ClassEnrolment(class_id=other.id, person_id=trainee.id, status=EnrolmentStatus.ENROLLED))
+    db.session.flush()
     with pytest.raises(TrainingError) as refused:
         factories.session(other, day=5, start=(10, 0), end=(12, 30), venue="二楼教室")
     assert "张*兰" in str(refused.value)  # named, masked
+
+
+def test_one_trainee_cannot_be_enrolled_on_two_classes_at_the_same_dates(cls, home, trainee):
+    other = factories.approved_class(home, [], teacher=factories.instructor(home, "刘强"), name="2026年第2期")
+    with pytest.raises(TrainingError, match="2026年第1期五级护理员培训班"):
+        enrol(other, trainee, by=None)
+    later = factories.approved_class(home, [], teacher=factories.instructor(home, "赵敏"), name="2026年第3期",
+                                     start=factories.END + timedelta(days=1), end=factories.END + timedelta(days=10))
+    assert enrol(later, trainee, by=None).status == EnrolmentStatus.ENROLLED  # after the first one ends
 
 
 def test_hours_cannot_exceed_the_session_s_length(cls):

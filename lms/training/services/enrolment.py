@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from lms.auth.models import User
 from lms.core import audit
+from lms.core.database import in_chunks
 from lms.core.time import utcnow
 from lms.extensions import db
 from lms.people.models import Person
@@ -30,8 +31,31 @@ def lock_class(cls: TrainingClass) -> None:
         db.session.execute(select(TrainingClass.id).where(TrainingClass.id == cls.id).with_for_update())
 
 
+def overlapping_classes(cls: TrainingClass, person_ids: list[int]) -> dict[int, TrainingClass]:
+    """For each of these people on (or waiting for) another class whose dates
+    overlap ``cls``'s, that class: a trainee cannot attend two at once."""
+    found: dict[int, TrainingClass] = {}
+    for chunk in in_chunks(person_ids):
+        stmt = (select(ClassEnrolment.person_id, TrainingClass)
+                .join(TrainingClass, TrainingClass.id == ClassEnrolment.class_id)
+                .where(ClassEnrolment.person_id.in_(chunk), ClassEnrolment.class_id != cls.id,
+                       ClassEnrolment.status != EnrolmentStatus.WITHDRAWN,
+                       TrainingClass.starts_on <= cls.ends_on, TrainingClass.ends_on >= cls.starts_on)
+                .order_by(TrainingClass.starts_on))
+        for person_id, other in db.session.execute(stmt):
+            found.setdefault(person_id, other)
+    return found
+
+
+def overlap_message(other: TrainingClass):
+    """Why a person on ``other`` cannot join a class whose dates overlap it."""
+    return _l("This person is on the class “%(name)s” (%(start)s to %(end)s), whose dates overlap this "
+              "class's.", name=other.name, start=other.starts_on.isoformat(), end=other.ends_on.isoformat())
+
+
 def enrol(cls: TrainingClass, person: Person, *, by: User | None) -> ClassEnrolment:
-    """Give the person a place, or put them on the waiting list when the class is full."""
+    """Give the person a place, or put them on the waiting list when the class
+    is full; refused for someone on another class at the same dates."""
     if cls.status not in OPEN_FOR_ENROLMENT:
         raise TrainingError(_l("A closed class takes no more trainees."))
     lock_class(cls)
@@ -39,6 +63,9 @@ def enrol(cls: TrainingClass, person: Person, *, by: User | None) -> ClassEnrolm
         ClassEnrolment.class_id == cls.id, ClassEnrolment.person_id == person.id))
     if enrolment is not None and enrolment.status != EnrolmentStatus.WITHDRAWN:
         raise TrainingError(_l("%(name)s is on this class already.", name=person.name))
+    other = overlapping_classes(cls, [person.id]).get(person.id)
+    if other is not None:
+        raise TrainingError(_l("%(name)s: %(why)s", name=person.name, why=overlap_message(other)))
     full = enrolled_count(cls) >= cls.capacity
     now = utcnow()
     if enrolment is None:

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from lms.auth.models import User
 from lms.auth.national_id import InvalidNationalId, NationalId, parse_national_id
@@ -26,10 +26,16 @@ from lms.people.services import MOBILE_PATTERN, id_number_columns, id_number_fin
 from lms.regions.models import Region, RegionLevel
 from lms.training.models import ClassEnrolment, EnrolmentStatus, TrainingClass
 from lms.training.roster_sheet import Problem, RosterRow, RosterUpload, roster_spec
-from lms.training.services.enrolment import OPEN_FOR_ENROLMENT, enrolled_count, lock_class
+from lms.training.services.enrolment import (
+    OPEN_FOR_ENROLMENT,
+    enrolled_count,
+    lock_class,
+    overlap_message,
+    overlapping_classes,
+)
 from lms.training.services.errors import TrainingError
 
-NAME_MAX = 64  # Person.name
+NAME_MAX = Person.__table__.c.name.type.length
 
 
 class RosterRefused(TrainingError):
@@ -81,14 +87,20 @@ def import_roster(cls: TrainingClass, upload: RosterUpload, *, file_name: str, d
     if problems:
         raise RosterRefused(problems)
     db.session.flush()
-    new_people = _register(cls, [row for row in rows if row.person_id is None], by)
+    new_rows = [row for row in rows if row.person_id is None]
+    new_people = _register(cls, new_rows, by)
     enrolled, waiting = _enrol(cls, rows, by)
     result = RosterResult(new_people=new_people, existing_people=len(rows) - new_people,
                           enrolled=enrolled, waiting=waiting)
     audit.record("training_class.roster_imported", cls, actor=by, new={
         "file": file_name, "sha256": hashlib.sha256(data).hexdigest(), "rows": len(rows),
         "new_people": result.new_people, "existing_people": result.existing_people,
-        "enrolled": result.enrolled, "waiting": result.waiting})
+        "enrolled": result.enrolled, "waiting": result.waiting,
+        # Who, not only how many (record ids, no personal data): the evidence
+        # one enrolment at a time would have left.
+        "registered_ids": [row.person_id for row in new_rows],
+        "enrolled_ids": [row.person_id for row in rows[:enrolled]],
+        "waiting_ids": [row.person_id for row in rows[enrolled:]]})
     return result
 
 
@@ -135,8 +147,8 @@ def _check_rows(upload: RosterUpload, problems: list[Problem]) -> list[_Row]:
         rows_by_number.setdefault(national_id.number, []).append(row)
         checked.append(_Row(source=row, name=name, national_id=national_id,
                             fingerprint=id_number_fingerprint(national_id.number)))
-    for same in rows_by_number.values():
-        for row in same if len(same) > 1 else ():
+    for same in (rows for rows in rows_by_number.values() if len(rows) > 1):
+        for row in same:
             others = ", ".join(str(other.row) for other in same if other is not row)
             _problem(problems, row, 1, _("The same ID number is also on row %(rows)s.", rows=others))
     return checked
@@ -173,20 +185,11 @@ def _check_registry(cls: TrainingClass, rows: list[_Row], problems: list[Problem
 
 
 def _check_overlaps(cls: TrainingClass, rows: list[_Row], problems: list[Problem]) -> None:
-    """A trainee cannot attend two classes at once: refuse anyone on (or
-    waiting for) another class whose dates overlap this one's."""
+    """Refuse anyone on (or waiting for) another class at the same dates: the
+    rule ``enrolment.enrol`` applies to one person at a time."""
     rows_by_person = {row.person_id: row for row in rows}
-    for chunk in in_chunks(list(rows_by_person)):
-        stmt = (select(ClassEnrolment.person_id, TrainingClass.name, TrainingClass.starts_on, TrainingClass.ends_on)
-                .join(TrainingClass, TrainingClass.id == ClassEnrolment.class_id)
-                .where(ClassEnrolment.person_id.in_(chunk), ClassEnrolment.class_id != cls.id,
-                       ClassEnrolment.status != EnrolmentStatus.WITHDRAWN,
-                       and_(TrainingClass.starts_on <= cls.ends_on, TrainingClass.ends_on >= cls.starts_on))
-                .order_by(TrainingClass.starts_on))
-        for person_id, name, starts_on, ends_on in db.session.execute(stmt):
-            _problem(problems, rows_by_person[person_id].source, 1, _(
-                "This person is on the class “%(name)s” (%(start)s to %(end)s), whose dates overlap this "
-                "class's.", name=name, start=starts_on.isoformat(), end=ends_on.isoformat()))
+    for person_id, other in overlapping_classes(cls, list(rows_by_person)).items():
+        _problem(problems, rows_by_person[person_id].source, 1, str(overlap_message(other)))
 
 
 def _check_new_people(rows: list[_Row], problems: list[Problem]) -> None:

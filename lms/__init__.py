@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.auth.admin_views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
     from lms.certs.views import bp as certs_bp
+    from lms.competitions.views import bp as competitions_bp
     from lms.core.views import bp as core_bp
     from lms.courses.views import bp as courses_bp
     from lms.exams.views import bp as exams_bp
@@ -95,18 +96,19 @@ def _register_blueprints(app: Flask) -> None:
     from lms.training.views import bp as training_bp
 
     for blueprint in (core_bp, auth_bp, admin_bp, regions_bp, people_bp, courses_bp, training_bp, exams_bp,
-                      certs_bp, quotas_bp, subsidies_bp):
+                      certs_bp, competitions_bp, quotas_bp, subsidies_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from lms.auth.cli import users_cli
     from lms.certs.cli import certs_cli
+    from lms.competitions.cli import competitions_cli
     from lms.content_cli import content_cli
     from lms.core.cli import audit_cli
     from lms.demo import demo_cli
     from lms.exams.cli import exams_cli
     from lms.regions.cli import regions_cli
 
-    for group in (users_cli, audit_cli, regions_cli, content_cli, demo_cli, exams_cli, certs_cli):
+    for group in (users_cli, audit_cli, regions_cli, content_cli, demo_cli, exams_cli, certs_cli, competitions_cli):
         app.cli.add_command(group)

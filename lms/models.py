@@ -3,6 +3,7 @@ for the tests' create_all) is complete even for features without views."""
 
 from lms.auth import models as auth_models  # noqa: F401
 from lms.certs import models as certs_models  # noqa: F401
+from lms.competitions import models as competitions_models  # noqa: F401
 from lms.core import audit, jobs  # noqa: F401
 from lms.courses import models as courses_models  # noqa: F401
 from lms.exams import models as exams_models  # noqa: F401

@@ -135,6 +135,34 @@ GRID = {
     "training.roster_template": ("GET", "/classes/roster-template.xlsx", {STAFF, CIVIL}),
     "training.import_roster": ("POST", "/classes/{training_class}/roster/import", {STAFF}),
     "training.export_roster": ("GET", "/classes/{training_class}/roster.xlsx", {STAFF, CIVIL}),
+    "competitions.index": ("GET", "/competitions", {CIVIL}),
+    "competitions.new": ("GET", "/competitions/new", {CIVIL}),
+    "competitions.show": ("GET", "/competitions/{competition}", {CIVIL}),
+    "competitions.edit": ("GET", "/competitions/{competition}/edit", {CIVIL}),
+    "competitions.add_round": ("POST", "/competitions/{competition}/rounds", {CIVIL}),
+    "competitions.add_station": ("POST", "/competitions/{competition}/rounds/{comp_round}/stations", {CIVIL}),
+    "competitions.set_allowance": ("POST", "/competitions/{competition}/allowances", {CIVIL}),
+    "competitions.publish": ("POST", "/competitions/{competition}/publish", {CIVIL}),
+    "competitions.appoint_judge": ("POST", "/competitions/{competition}/judges", {CIVIL}),
+    "competitions.assign_judge": ("POST", "/competitions/{competition}/stations/{station}/judges", {CIVIL}),
+    "competitions.draw": ("POST", "/competitions/{competition}/rounds/{comp_round}/draw", {CIVIL}),
+    "competitions.link_theory_exam": ("POST", "/competitions/{competition}/rounds/{comp_round}/theory-exam",
+                                      {CIVIL}),
+    "competitions.publish_results": ("POST", "/competitions/{competition}/rounds/{comp_round}/publish", {CIVIL}),
+    "competitions.issue_awards": ("POST", "/competitions/{competition}/rounds/{comp_round}/awards", {CIVIL}),
+    "competitions.entries": ("GET", "/competitions/{competition}/entries", {CIVIL}),
+    "competitions.withdraw": ("POST", "/competitions/{competition}/entries/{entry}/withdraw", {CIVIL}),
+    "competitions.export": ("GET", "/competitions/{competition}/rounds/{comp_round}/export.xlsx", {CIVIL}),
+    "competitions.event": ("GET", "/c/{competition}", {PUBLIC}),
+    "competitions.board": ("GET", "/c/{competition}/board", {PUBLIC}),
+    "competitions.judging": ("GET", "/judging", {"examiner"}),
+    "competitions.sheet": ("GET", "/judging/stations/{station}", {"examiner"}),
+    "competitions.save_mark": ("POST", "/judging/stations/{station}/marks", {"examiner"}),
+    "competitions.save_marks": ("POST", "/judging/stations/{station}/contestants/{contestant}", {"examiner"}),
+    "competitions.review": ("GET", "/judging/stations/{station}/review", {"examiner", CIVIL}),
+    "competitions.lock_station": ("POST", "/judging/stations/{station}/lock", {"examiner"}),
+    "competitions.lodge_appeal": ("POST", "/judging/marks/{mark}/appeals", {"examiner", CIVIL}),
+    "competitions.decide_appeal": ("POST", "/judging/appeals/{appeal}/decision", {"examiner"}),
     "subsidies.package": ("GET", "/classes/{closed_class}/subsidy", {STAFF, CIVIL}),
     "subsidies.workbook": ("GET", "/classes/{closed_class}/subsidy.xlsx", {STAFF, CIVIL}),
     "subsidies.pdf": ("GET", "/classes/{closed_class}/subsidy.pdf", {STAFF, CIVIL}),
@@ -181,17 +209,26 @@ OUT_OF_SCOPE = [
     ("/classes/{other_closed_class}/subsidy.xlsx", CIVIL),
     ("/classes/{other_closed_class}/subsidy.pdf", STAFF),
     ("/classes/{other_closed_class}/subsidy.pdf", CIVIL),
+    ("/competitions/{other_competition}", CIVIL),
+    ("/competitions/{other_competition}/edit", CIVIL),
+    ("/competitions/{other_competition}/entries", CIVIL),
+    ("/competitions/{other_competition}/rounds/{other_comp_round}/export.xlsx", CIVIL),
+    ("/judging/stations/{other_station}", "examiner"),
+    ("/judging/stations/{other_station}/review", "examiner"),
+    ("/judging/stations/{other_station}/review", CIVIL),
 ]
 
 
 @pytest.fixture
-def world(world, monkeypatch):
+def world(world, monkeypatch, request):
     """The shared world plus certificates and a finished print job (lms/certs)
-    and exams, attempts and practical assessments (lms/exams) and classes with a
-    session happening now and its attendance token (lms/training); print jobs
+    and exams, attempts and practical assessments (lms/exams), classes with a
+    session happening now and its attendance token (lms/training) and
+    competitions with a drawn round, marks and an appeal; print jobs
     started by the grid's POST are not run."""
     from lms.core import jobs
     from tests.certs.grid import grid_certificates
+    from tests.competitions.grid import grid_competitions
     from tests.exams.grid import grid_exams
     from tests.subsidies.grid import grid_subsidies
     from tests.training.grid import grid_attendance
@@ -201,7 +238,16 @@ def world(world, monkeypatch):
     world.update(grid_exams(world))
     world.update(grid_attendance(world))
     world.update(grid_subsidies(world))
+    if _uses_competitions(request):
+        world.update(grid_competitions(world))
     return world
+
+
+def _uses_competitions(request) -> bool:
+    # Competitions take a tenth of a second to set up: only the rows that use them build them.
+    params = request.node.callspec.params if hasattr(request.node, "callspec") else {}
+    endpoint, template = str(params.get("endpoint", "")), str(params.get("template", ""))
+    return endpoint.startswith("competitions.") or template.startswith(("/competitions", "/judging", "/c/"))
 
 
 def _url(template: str, world: dict) -> str:

@@ -38,6 +38,11 @@ def completion_statement(statements: dict, *, hours: int | None, assessed: bool)
     return statements["separator"].join(parts or [statements["trained"]])
 
 
+def award_statement(statements: dict, *, event: str, award: str | None) -> str:
+    """What a 获奖证书 says the holder won, from ``issuer.yaml``'s phrase."""
+    return statements["award"].format(event=event, award=award or "")
+
+
 def certificate_data(cert: Certificate, *, base: str | None = None) -> dict:
     """Everything one certificate's page prints, as plain values.
 
@@ -68,7 +73,9 @@ def certificate_data(cert: Certificate, *, base: str | None = None) -> dict:
         "verify_url": url,
         "check_code": check_code(cert.number),
         "query_address": f"{base or base_url()}/verify",
-        "award": "优胜奖",
+        "award": cert.award or "",
+        "award_statement": award_statement(statements, event=cert.programme_name, award=cert.award)
+        if cert.kind == CertificateKind.AWARD else "",
         "photo": "",
     }
 
@@ -79,9 +86,11 @@ def sample_data() -> list[dict]:
     folder = template_folder()
     settings = pdf.issuer_settings(str(folder))
     base = base_url()
+    event, prize = "河北省养老护理职业技能竞赛", "一等奖"
     common = {"holder_name": "张晓华", "id_type": settings["id_type"], "id_number": "130102199001010000",
               "occupation": settings["occupation"], "direction": "--", "issue_date": chinese_date(date.today()),
-              "check_code": "ABCD-EFGH-JK", "query_address": f"{base}/verify", "award": "优胜奖", "photo": "",
+              "check_code": "ABCD-EFGH-JK", "query_address": f"{base}/verify", "award": "",
+              "award_statement": "", "photo": "",
               "issuer_name": settings["evaluation_body_name"], "level_label": "", "hours": "",
               "hours_text": "", "statement": ""}
     samples = [
@@ -92,7 +101,8 @@ def sample_data() -> list[dict]:
          "hours_text": settings["statements"]["hours_value"].format(hours=12),
          "statement": completion_statement(settings["statements"], hours=12, assessed=False)},
         {"kind": CertificateKind.AWARD, "number": "JS13AW260000001",
-         "programme_name": "河北省养老护理职业技能竞赛", "award": "一等奖"},
+         "programme_name": event, "award": prize,
+         "award_statement": award_statement(settings["statements"], event=event, award=prize)},
     ]
     return [common | sample | {"verify_url": f"{base}/v/{sample['number']}?s=sample"} for sample in samples]
 

@@ -16,7 +16,7 @@ from lms.training.models import Programme
 class CertificateKind(StrEnum):
     SKILL_LEVEL = "skill_level"  # 职业技能等级证书: the national 22-character number
     TRAINING = "training"  # 培训合格证书: the project's own number
-    AWARD = "award"  # 获奖证书 (competitions, later)
+    AWARD = "award"  # 获奖证书: a competition's prize, issued by ``issue_award_certificate``
 
 
 class CertificateStatus(StrEnum):
@@ -30,10 +30,12 @@ class Certificate(db.Model):
     """An issued certificate.
 
     What is printed is copied here at issue time (holder's name, masked ID
-    number, programme, level, issuer), so that a later edit of the person or
-    programme does not silently change a certificate; the signature covers
-    exactly these fields (see ``signing.canonical_form``). Programme category
-    and the holder's region are recorded too: quotas count from them.
+    number, programme or competition, level or prize, issuer), so that a
+    later edit of the person or programme does not silently change a
+    certificate; the signature covers exactly these fields (see
+    ``signing.canonical_form``). Programme category and the holder's region
+    are recorded too: quotas count from them (an award's category, "award",
+    has no targets).
     """
 
     __tablename__ = "certificates"
@@ -59,6 +61,9 @@ class Certificate(db.Model):
     programme_name: Mapped[str] = mapped_column(String(128))
     hours: Mapped[int | None] = mapped_column(Integer)
     issuer_name: Mapped[str] = mapped_column(String(128))
+    # The prize an award certificate (获奖证书) states, e.g. "一等奖"; NULL for other
+    # kinds. Its programme_name is the competition's name.
+    award: Mapped[str | None] = mapped_column(String(32))
     issue_date: Mapped[date | None] = mapped_column(Date, index=True)
 
     signature: Mapped[str] = mapped_column(String(128), default="")

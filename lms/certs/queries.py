@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from lms.certs import signing
-from lms.certs.models import Certificate, CertificateStatus, PrintJob
+from lms.certs.models import Certificate, CertificateKind, CertificateStatus, PrintJob
 from lms.certs.qr import check_code_matches
 from lms.certs.services import signed_fields
 from lms.core.access import scope_clause
@@ -90,8 +90,9 @@ class PublicCertificate:
     status: str  # valid, revoked, superseded, or "tampered" (record signature fails)
     holder: str = ""
     id_number: str = ""
-    programme: str = ""
+    programme: str = ""  # an award certificate's competition
     level: str = ""
+    award: str = ""  # an award certificate's prize, e.g. 一等奖
     issue_date: date | None = None
     issuer: str = ""
     replaced_by: str = ""
@@ -120,6 +121,7 @@ def public_view(number: str, *, signature: str = "", code: str = "") -> PublicCe
         number=number, status=cert.status, holder=mask_name(cert.holder_name),
         id_number=cert.id_number_masked, programme=cert.programme_name,
         level=LEVEL_LABELS.get(cert.level, "") if cert.level else "",
+        award=(cert.award or "") if cert.kind == CertificateKind.AWARD else "",
         issue_date=cert.issue_date, issuer=cert.issuer_name,
         replaced_by=replacement.number if replacement and replacement.number else "",
         replaced_by_signature=signing.sign_number(replacement.number) if replacement else "",

@@ -28,6 +28,11 @@ CANONICAL_VERSION = "carelms-cert-v1"
 QR_VERSION = "carelms-qr-v1"
 SIGNED_FIELDS = ("number", "kind", "holder_name", "id_number_masked", "programme_name",
                  "programme_category", "level", "hours", "issuer_name", "issue_date", "replaces")
+# Fields added after certificates were first signed: covered when present in
+# the fields given (``services.signed_fields`` gives them only for the kinds
+# that print them), left out of the canonical form otherwise, so that the
+# signatures of certificates issued before they existed stay valid.
+OPTIONAL_SIGNED_FIELDS = ("award",)
 
 
 def b64(raw: bytes) -> str:
@@ -109,11 +114,12 @@ def key_id(key: Ed25519PublicKey | None = None) -> str:
 
 def canonical_form(fields: dict) -> bytes:
     """The exact bytes the record signature covers: the signed fields as
-    compact, key-sorted JSON (UTF-8), tagged with a version."""
+    compact, key-sorted JSON (UTF-8), tagged with a version. An optional
+    field is part of it exactly when ``fields`` has it."""
     missing = [name for name in SIGNED_FIELDS if name not in fields]
     if missing:
         raise KeyError(f"unsigned fields missing: {missing}")
-    body = {name: fields[name] for name in SIGNED_FIELDS}
+    body = {name: fields[name] for name in (*SIGNED_FIELDS, *OPTIONAL_SIGNED_FIELDS) if name in fields}
     return json.dumps([CANONICAL_VERSION, body], ensure_ascii=False, sort_keys=True,
                       separators=(",", ":"), default=str).encode("utf-8")
 

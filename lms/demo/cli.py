@@ -20,6 +20,7 @@ from lms.core.content import content_dir
 from lms.courses.queries import course_by_slug
 from lms.courses.services import enrol
 from lms.demo.classes import seed_classes
+from lms.demo.competitions import seed_competitions
 from lms.demo.exams import seed_exams
 from lms.demo.identities import fake_credit_code, fake_id_number, fake_mobile, fake_name
 from lms.extensions import db
@@ -107,6 +108,8 @@ def seed_demo(seed: int = 20261123) -> dict:
             seed_classes(institution, staff, approver=_unit_account(institution))
             seed_exams(institution, examiners)
     _enrol_on_courses()
+    first = db.session.scalar(select(Institution).where(Institution.name == INSTITUTIONS[0][0]))
+    logins.extend(seed_competitions(first, DEMO_PASSWORD))
     trainee = db.session.scalar(
         select(User).join(User.assignments).where(User.username.like("1%")).order_by(User.id).limit(1)
     )

@@ -1,0 +1,225 @@
+"""Judges and their marks: assigning judges to stations, saving a mark (the
+hot path: one checking read and one upsert), the chief judge's lock, and
+appeals — the only way a mark changes after the lock."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lms.auth.models import User
+from lms.competitions.models import (
+    Appeal,
+    AppealStatus,
+    Aspect,
+    Competition,
+    Contestant,
+    Entry,
+    Judge,
+    Mark,
+    Station,
+    StationJudge,
+)
+from lms.competitions.services.errors import CompetitionError
+from lms.core import audit
+from lms.core.time import utcnow
+from lms.extensions import db
+from lms.regions.models import Region
+
+
+def appoint_judge(competition: Competition, user: User, *, unit: Region | None, is_chief: bool = False,
+                  by: User | None) -> Judge:
+    """Make ``user`` a judge of the competition; ``unit`` is where they come
+    from (for conflicts of interest)."""
+    judge = db.session.scalar(select(Judge).where(Judge.competition_id == competition.id,
+                                                  Judge.user_id == user.id))
+    if judge is None:
+        judge = Judge(competition=competition, user=user)
+        db.session.add(judge)
+    judge.unit, judge.is_chief = unit, is_chief
+    db.session.flush()
+    audit.record("competition.judge_appointed", judge, actor=by,
+                 new={"competition": competition.id, "user": user.id, "unit": unit.code if unit else None,
+                      "chief": is_chief})
+    return judge
+
+
+def assign_to_station(station: Station, judge: Judge, *, by: User | None) -> StationJudge:
+    """Let ``judge`` mark ``station``."""
+    if judge.competition_id != station.round.competition_id:
+        raise CompetitionError(_l("This judge does not judge this competition."))
+    if station.is_locked:
+        raise CompetitionError(_l("The station is locked."))
+    existing = db.session.scalar(select(StationJudge).where(StationJudge.station_id == station.id,
+                                                            StationJudge.judge_id == judge.id))
+    if existing is not None:
+        return existing
+    assignment = StationJudge(station=station, judge=judge)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record("competition.judge_assigned", station, actor=by, new={"judge": judge.id})
+    return assignment
+
+
+class SaveOutcome(StrEnum):
+    SAVED = "saved"
+    STALE = "stale"  # an older save arrived after a newer one: the newer value is kept
+
+
+@dataclass(frozen=True)
+class MarkTarget:
+    """What a judge's save refers to, checked in one read."""
+
+    judge_id: int
+    kind: str
+    allowed: frozenset[int]
+
+
+def _target(*, user_id: int, station_id: int, contestant_id: int, aspect_id: int) -> MarkTarget:
+    # One read checks everything: the aspect is the station's, the user judges
+    # the station, the contestant is in the station's round and drawn, the
+    # judge is not from the contestant's unit, the station is not locked. On
+    # PostgreSQL it takes a share lock on the station row, so that a lock by
+    # the chief judge waits for saves in flight, and a save after it sees it.
+    stmt = (select(Aspect.kind, Aspect.max_hundredths, Aspect.deductions_json, Station.locked_at, Judge.id,
+                   Judge.unit_region_id, Entry.unit_region_id)
+            .select_from(Aspect)
+            .join(Station, Station.id == Aspect.station_id)
+            .join(StationJudge, StationJudge.station_id == Station.id)
+            .join(Judge, and_(Judge.id == StationJudge.judge_id, Judge.user_id == user_id))
+            .join(Contestant, and_(Contestant.id == contestant_id, Contestant.round_id == Station.round_id))
+            .join(Entry, Entry.id == Contestant.entry_id)
+            .where(Aspect.id == aspect_id, Station.id == station_id, Contestant.number.is_not(None)))
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(read=True, of=Station)
+    row = db.session.execute(stmt).first()
+    if row is None:
+        raise LookupError("no such mark for this judge")
+    kind, max_hundredths, deductions_json, locked_at, judge_id, judge_unit, contestant_unit = row
+    if locked_at is not None:
+        raise CompetitionError(_l("The chief judge has locked this station: marks can only change by appeal."))
+    if judge_unit is not None and judge_unit == contestant_unit:
+        raise CompetitionError(_l("You do not mark contestants from your own unit."))
+    aspect = Aspect(kind=kind, max_hundredths=max_hundredths, deductions_json=deductions_json)
+    return MarkTarget(judge_id=judge_id, kind=kind, allowed=frozenset(aspect.allowed_values()))
+
+
+def save_mark(*, user_id: int, station_id: int, contestant_id: int, aspect_id: int, value: int,
+              seq: int) -> SaveOutcome:
+    """Save one judge's mark. ``seq`` increases with every save the judge's
+    page makes: a save older than the stored one is ignored (``STALE``), so
+    retries and reordered requests never put an old value back.
+
+    Raises ``LookupError`` when the judge may not mark this (the view answers
+    404) and ``CompetitionError`` for a refused value or a locked station.
+    Not audited one by one (the marks table keeps the last value and time;
+    the lock and every change after it are audited)."""
+    target = _target(user_id=user_id, station_id=station_id, contestant_id=contestant_id, aspect_id=aspect_id)
+    if value not in target.allowed:
+        if target.kind == "judgement":
+            raise CompetitionError(_l("A judgement mark is a grade from 0 to 3."))
+        raise CompetitionError(_l("This measurement mark is not full points, zero or a listed deduction."))
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = utcnow()
+    stmt = insert(Mark).values(contestant_id=contestant_id, aspect_id=aspect_id, judge_id=target.judge_id,
+                               value=value, seq=seq, updated_at=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["contestant_id", "aspect_id", "judge_id"],
+        set_={"value": stmt.excluded.value, "seq": stmt.excluded.seq, "updated_at": stmt.excluded.updated_at},
+        where=Mark.seq < stmt.excluded.seq,
+    ).returning(Mark.id)
+    saved = db.session.execute(stmt).first()
+    return SaveOutcome.SAVED if saved is not None else SaveOutcome.STALE
+
+
+def missing_marks(station: Station) -> int:
+    """How many marks the station still lacks: every assigned judge marks every
+    aspect of every drawn contestant not from the judge's own unit."""
+    expected = db.session.scalar(
+        select(func.count()).select_from(Contestant)
+        .join(Entry, Entry.id == Contestant.entry_id)
+        .join(StationJudge, StationJudge.station_id == station.id)
+        .join(Judge, Judge.id == StationJudge.judge_id)
+        .join(Aspect, Aspect.station_id == station.id)
+        .where(Contestant.round_id == station.round_id, Contestant.number.is_not(None),
+               (Judge.unit_region_id.is_(None)) | (Judge.unit_region_id != Entry.unit_region_id))) or 0
+    entered = db.session.scalar(
+        select(func.count(Mark.id)).join(Aspect, Aspect.id == Mark.aspect_id)
+        .where(Aspect.station_id == station.id)) or 0
+    return max(expected - entered, 0)
+
+
+def _require_chief(station: Station, by: User) -> Judge:
+    chief = db.session.scalar(select(Judge).where(Judge.competition_id == station.round.competition_id,
+                                                  Judge.user_id == by.id, Judge.is_chief.is_(True)))
+    if chief is None:
+        raise CompetitionError(_l("Only the chief judge can do this."))
+    return chief
+
+
+def lock_station(station: Station, *, by: User, note: str = "") -> None:
+    """The chief judge's sign-off: every mark is in, and from now on a mark
+    changes only through an appeal. Time-stamped and audited."""
+    _require_chief(station, by)
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(Station.id).where(Station.id == station.id).with_for_update())
+    db.session.refresh(station)
+    if station.is_locked:
+        raise CompetitionError(_l("The station is already locked."))
+    if station.round.drawn_at is None:
+        raise CompetitionError(_l("The round has not been drawn yet."))
+    missing = missing_marks(station)
+    if missing:
+        raise CompetitionError(_l("%(count)d marks are still missing: the station cannot be locked.",
+                                  count=missing))
+    station.locked_at, station.locked_by_id, station.lock_note = utcnow(), by.id, note.strip()
+    db.session.flush()
+    marks = db.session.scalar(select(func.count(Mark.id)).join(Aspect).where(Aspect.station_id == station.id))
+    audit.record("competition.station_locked", station, actor=by,
+                 new={"station": station.scheme_code, "marks": marks, "note": station.lock_note})
+
+
+def lodge_appeal(mark: Mark, *, reason: str, by: User | None) -> Appeal:
+    """Record an appeal (申诉) against a mark of a locked station."""
+    station = mark.aspect.station
+    if not station.is_locked:
+        raise CompetitionError(_l("Before the lock the judge corrects the mark; appeals are for locked stations."))
+    if station.round.results_published_at is not None:
+        raise CompetitionError(_l("The round's results are published: appeals are closed."))
+    if not reason.strip():
+        raise CompetitionError(_l("Say what the appeal is about."))
+    appeal = Appeal(mark=mark, reason=reason.strip(), lodged_by_id=by.id if by else None, old_value=mark.value)
+    db.session.add(appeal)
+    db.session.flush()
+    audit.record("competition.appeal_lodged", appeal, actor=by,
+                 new={"mark": mark.id, "value": mark.value, "reason": appeal.reason})
+    return appeal
+
+
+def decide_appeal(appeal: Appeal, *, upheld: bool, new_value: int | None, note: str, by: User) -> None:
+    """The chief judge decides: upheld changes the mark to ``new_value``,
+    rejected leaves it. Either way who, when, why and the values are kept."""
+    mark = appeal.mark
+    station = mark.aspect.station
+    _require_chief(station, by)
+    if appeal.status != AppealStatus.LODGED:
+        raise CompetitionError(_l("This appeal has already been decided."))
+    if station.round.results_published_at is not None:
+        raise CompetitionError(_l("The round's results are published: appeals are closed."))
+    if not note.strip():
+        raise CompetitionError(_l("Write the reason for the decision."))
+    old = mark.value
+    if upheld:
+        if new_value is None or new_value not in mark.aspect.allowed_values():
+            raise CompetitionError(_l("The corrected mark is not a value this aspect allows."))
+        mark.value, mark.updated_at = new_value, utcnow()
+    appeal.status = AppealStatus.UPHELD if upheld else AppealStatus.REJECTED
+    appeal.new_value = mark.value if upheld else None
+    appeal.decision_note, appeal.decided_by_id, appeal.decided_at = note.strip(), by.id, utcnow()
+    db.session.flush()
+    audit.record("competition.appeal_decided", appeal, actor=by,
+                 old={"mark": mark.id, "value": old},
+                 new={"mark": mark.id, "value": mark.value, "decision": appeal.status, "note": appeal.decision_note})

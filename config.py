@@ -95,9 +95,12 @@ class Config:
     LESSON_CREDIT_CAP_MULTIPLE = float(_env("LESSON_CREDIT_CAP_MULTIPLE", "1.5"))
 
     # Exams (lms/exams): how late an answer sent before the deadline may still
-    # arrive; how far apart two examiners' practical totals may be before the
+    # arrive — the paper keeps answers on the device through a dropped
+    # connection and sends them when it is back, so a minute, not a moment;
+    # later ones are refused and the attempt closes with what arrived in time.
+    # And how far apart two examiners' practical totals may be before the
     # result is flagged for the chief examiner's review.
-    EXAM_GRACE_SECONDS = _env_int("EXAM_GRACE_SECONDS", 15)
+    EXAM_GRACE_SECONDS = _env_int("EXAM_GRACE_SECONDS", 60)
     # Question versions (stem, options) each process keeps for papers; 0 keeps none.
     EXAM_SHOWN_VERSIONS_KEPT = _env_int("EXAM_SHOWN_VERSIONS_KEPT", 20_000)
     PRACTICAL_FLAG_GAP = _env_int("PRACTICAL_FLAG_GAP", 10)
@@ -127,6 +130,16 @@ class Config:
     # Quota status: done ÷ expected-by-today at or above these is on track / at risk.
     QUOTA_ON_TRACK_RATIO = float(_env("QUOTA_ON_TRACK_RATIO", "0.95"))
     QUOTA_AT_RISK_RATIO = float(_env("QUOTA_AT_RISK_RATIO", "0.80"))
+
+    # The JSON API for provincial systems (lms/api, /api/v1): calls per client
+    # (all endpoints together, Flask-Limiter syntax), and what flask-smorest
+    # writes into the OpenAPI document it serves at /api/v1/openapi.json.
+    API_RATE_LIMIT = _env("API_RATE_LIMIT", "120 per minute")
+    API_TITLE = "CareLMS API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
 
     PAGE_SIZE = _env_int("PAGE_SIZE", 25)
     CONTENT_DIR = _env("CONTENT_DIR")  # None: the repository's content/ folder

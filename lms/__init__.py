@@ -82,6 +82,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from lms.api.admin_views import bp as api_admin_bp
+    from lms.api.blueprint import register_api
     from lms.auth.admin_views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
     from lms.certs.views import bp as certs_bp
@@ -96,8 +98,9 @@ def _register_blueprints(app: Flask) -> None:
     from lms.training.views import bp as training_bp
 
     for blueprint in (core_bp, auth_bp, admin_bp, regions_bp, people_bp, courses_bp, training_bp, exams_bp,
-                      certs_bp, competitions_bp, quotas_bp, subsidies_bp):
+                      certs_bp, competitions_bp, quotas_bp, subsidies_bp, api_admin_bp):
         app.register_blueprint(blueprint)
+    register_api(app)  # /api/v1 and its OpenAPI document (flask-smorest)
 
 
 def _register_cli(app: Flask) -> None:

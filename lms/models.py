@@ -1,6 +1,7 @@
 """Every model module, imported once so that the metadata (for migrations and
 for the tests' create_all) is complete even for features without views."""
 
+from lms.api import models as api_models  # noqa: F401
 from lms.auth import models as auth_models  # noqa: F401
 from lms.certs import models as certs_models  # noqa: F401
 from lms.competitions import models as competitions_models  # noqa: F401

@@ -66,6 +66,11 @@ GRID = {
     "certs.verify": ("GET", "/verify", {PUBLIC}),
     "certs.verify_qr": ("GET", "/v/S00011300000126400000X?s=AAAA", {PUBLIC}),
     "certs.public_key": ("GET", "/certificates/public-key.pem", {PUBLIC}),
+    "certs.jwks": ("GET", "/.well-known/jwks.json", {PUBLIC}),
+    "certs.revocations": ("GET", "/certificates/revocations", {PUBLIC}),
+    "certs.issuer_profile": ("GET", "/certificates/issuer", {PUBLIC}),
+    "certs.badge": ("GET", "/certificates/{cert}/badge.jwt", {STAFF, CIVIL}),
+    "certs.my_badge": ("GET", "/me/certificates/{cert}/badge.jwt", {"trainee"}),
     "courses.catalogue": ("GET", "/courses", {"trainee", STAFF, CIVIL}),
     "courses.course": ("GET", "/courses/{course_slug}", {"trainee", STAFF, CIVIL}),
     "courses.lesson": ("GET", "/courses/{course_slug}/lessons/01-turning", {"trainee"}),
@@ -166,6 +171,26 @@ GRID = {
     "subsidies.package": ("GET", "/classes/{closed_class}/subsidy", {STAFF, CIVIL}),
     "subsidies.workbook": ("GET", "/classes/{closed_class}/subsidy.xlsx", {STAFF, CIVIL}),
     "subsidies.pdf": ("GET", "/classes/{closed_class}/subsidy.pdf", {STAFF, CIVIL}),
+    # API clients (lms/api): the security administrator's pages; the OpenAPI
+    # document is public like the verification page.
+    "api_admin.clients": ("GET", "/admin/api-clients", {SEC}),
+    "api_admin.new_client": ("GET", "/admin/api-clients/new", {SEC}),
+    "api_admin.revoke_client": ("POST", "/admin/api-clients/{api_client}/revoke", {SEC}),
+    "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", {PUBLIC}),
+}
+
+# The JSON API for provincial systems (/api/v1). Declared @allow(PUBLIC) —
+# the bearer token, not a session or a role, is the check, made inside the
+# view — so without a token they answer 401 where the grid would expect
+# "allowed". They count for test_every_view_is_in_the_grid and
+# test_grid_matches_declarations, and test_api_* below exercise them with no
+# token, a revoked token, another region's token and a good one ({cert_number}
+# is the world's {cert}; the lookup sends the world person's ID number).
+API_ENDPOINTS = {
+    "api.certificate": ("GET", "/api/v1/certificates/{cert_number}", {PUBLIC}),
+    "api.certificates": ("GET", "/api/v1/certificates?since=2000-01-01T00:00:00Z&region=130100", {PUBLIC}),
+    "api.progress": ("GET", "/api/v1/progress?plan=grid-plan&region=130100", {PUBLIC}),
+    "api.lookup": ("POST", "/api/v1/people/lookup", {PUBLIC}),
 }
 
 # Objects of another region or institution: a 404 for scoped roles, never data.
@@ -179,6 +204,9 @@ OUT_OF_SCOPE = [
     ("/certificates/{outsider_cert}", CIVIL),
     ("/certificates/{outsider_cert}/pdf", CIVIL),
     ("/me/certificates/{outsider_cert}/pdf", "trainee"),
+    ("/certificates/{outsider_cert}/badge.jwt", STAFF),
+    ("/certificates/{outsider_cert}/badge.jwt", CIVIL),
+    ("/me/certificates/{outsider_cert}/badge.jwt", "trainee"),
     ("/courses/study-record/{outsider}", STAFF),
     ("/courses/study-record/{outsider}", CIVIL),
     ("/exams/{other_exam}", STAFF),
@@ -227,6 +255,7 @@ def world(world, monkeypatch, request):
     competitions with a drawn round, marks and an appeal; print jobs
     started by the grid's POST are not run."""
     from lms.core import jobs
+    from tests.api.grid import grid_api
     from tests.certs.grid import grid_certificates
     from tests.competitions.grid import grid_competitions
     from tests.exams.grid import grid_exams
@@ -238,6 +267,7 @@ def world(world, monkeypatch, request):
     world.update(grid_exams(world))
     world.update(grid_attendance(world))
     world.update(grid_subsidies(world))
+    world.update(grid_api(world))
     if _uses_competitions(request):
         world.update(grid_competitions(world))
     return world
@@ -258,12 +288,12 @@ def _url(template: str, world: dict) -> str:
 
 def test_every_view_is_in_the_grid(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
-    assert endpoints - set(GRID) == set(), "add these views to the access grid"
-    assert set(GRID) - endpoints == set(), "these grid rows name no view"
+    assert endpoints - set(GRID) - set(API_ENDPOINTS) == set(), "add these views to the access grid"
+    assert (set(GRID) | set(API_ENDPOINTS)) - endpoints == set(), "these grid rows name no view"
 
 
 def test_grid_matches_declarations(app):
-    for endpoint, (_method, _url, roles) in GRID.items():
+    for endpoint, (_method, _url, roles) in {**GRID, **API_ENDPOINTS}.items():
         assert app.view_functions[endpoint].allowed_roles == frozenset(roles), endpoint
 
 
@@ -319,3 +349,33 @@ def test_undeclared_view_is_refused():
     fresh = create_app("testing")
     fresh.add_url_rule("/undeclared", "undeclared", lambda: "secret")
     assert fresh.test_client().get("/undeclared").status_code == 403
+
+
+def _api_open(client, world, endpoint: str, token: str | None):
+    method, template, _roles = API_ENDPOINTS[endpoint]
+    url = _url(template.replace("{cert_number}", world["cert"].number), world)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    body = {"id_number": world["person"].reveal_id_number()} if method == "POST" else None
+    return client.open(url, method=method, headers=headers, json=body)
+
+
+@pytest.mark.parametrize("endpoint", sorted(API_ENDPOINTS))
+@pytest.mark.parametrize("role", ["anonymous", CIVIL])
+def test_api_without_a_token_is_unauthorised(client, world, login, endpoint, role):
+    """No token, no data — a signed-in browser's session cookie is not one."""
+    if role != "anonymous":
+        login(world["users"][role])
+    response = _api_open(client, world, endpoint, None)
+    assert response.status_code == 401 and response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("endpoint", sorted(API_ENDPOINTS))
+def test_api_tokens(client, world, endpoint):
+    """A revoked token is refused; another region's token finds nothing (404,
+    as if the certificate, region or person did not exist); the client's own
+    token reads its region."""
+    assert _api_open(client, world, endpoint, world["revoked_api_token"]).status_code == 401
+    outside = _api_open(client, world, endpoint, world["other_api_token"])
+    assert outside.status_code == 404
+    assert world["person"].name not in outside.get_data(as_text=True)
+    assert _api_open(client, world, endpoint, world["api_token"]).status_code == 200

@@ -1,6 +1,6 @@
 """Certificate pages for staff (list, issue, approve, revoke, reissue, PDF)
 and for trainees (their own certificates). Print jobs: print_views.py; the
-public verification page: public_views.py."""
+public verification page: public_views.py; Open Badges: badge_views.py."""
 
 import io
 
@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import false
 
 from lms.certs import (  # noqa: F401  (their routes join the blueprint; the section joins the person page)
+    badge_views,
     person_section,
     print_views,
     public_views,

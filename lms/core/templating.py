@@ -42,6 +42,7 @@ NAVIGATION = (
     ("competitions.index", _l("Skill competitions"), {Role.CIVIL_AFFAIRS}),
     ("regions.tree", _l("Regions"), {Role.CIVIL_AFFAIRS, Role.SYSTEM_ADMIN}),
     ("admin.users", _l("Users"), {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}),
+    ("api_admin.clients", _l("API clients"), {Role.SECURITY_ADMIN}),
     ("admin.audit_log", _l("Audit log"), {Role.AUDIT_ADMIN}),
 )
 

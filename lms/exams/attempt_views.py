@@ -5,12 +5,14 @@ The answer key and explanations are only ever rendered by ``result``, for a
 closed attempt; the paper and the autosave answers carry none of it.
 """
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+import re
+
+from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.core.access import Role, allow
-from lms.core.time import as_utc
+from lms.core.time import as_utc, utcnow
 from lms.core.vocabulary import FUNCTIONAL_AREAS
 from lms.exams import attempts as sitting
 from lms.exams import queries
@@ -30,6 +32,29 @@ def _message(code: str) -> str:
                     "Your answers saved before the deadline count."),
         "no_such_question": _("There is no such question in your paper."),
     }.get(code, code)
+
+
+# Save numbers are stored in a 32-bit integer column.
+MAX_SEQ = 2**31 - 1
+
+
+def _seq(value) -> int | None:
+    """A save's sequence number — a whole number from 1 (JSON's true is not
+    one; a form sends digits) — or None."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,10}", value):
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_SEQ:
+        return value
+    return None
+
+
+def _flash_closed() -> None:
+    """Tell the candidate the attempt is closed on the next page (the paper's
+    script reloads into the result); once, however many queued saves the
+    page sent."""
+    message = _message("closed")
+    if all(shown != message for _category, shown in session.get("_flashes", [])):
+        flash(message, "error")
 
 
 def _own_person():
@@ -133,28 +158,43 @@ def paper(attempt_id: int):
     if not attempt.is_open:
         return redirect(url_for("exams.result", attempt_id=attempt.id))
     questions = queries.paper_questions(attempt)
+    # The page numbers its saves on from the highest one stored, so a second
+    # device (or a browser that lost its storage) is not taken for stale.
     return render_template("exams/paper.html", attempt=attempt, questions_markup=questions_markup(questions),
-                           deadline=as_utc(attempt.deadline_at).isoformat())
+                           deadline=as_utc(attempt.deadline_at).isoformat(),
+                           saved_seq=max((q.save_seq for q in questions), default=0))
 
 
 @bp.post("/me/attempts/<int:attempt_id>/answers")
 @allow(Role.TRAINEE)
 def save(attempt_id: int):
+    """Autosave one answer: JSON ``{"position", "answer": [shown values],
+    "seq"}``, ``seq`` being the page's number for this save (counting up per
+    attempt; a retried save keeps its number). Answers ``{"saved", "stale",
+    "seq", "saved_at"}``: ``stale`` when the question already holds a newer
+    save (nothing written; the page forgets this one all the same); 409 with
+    ``closed`` once the attempt is closed or past its deadline plus grace."""
     attempt = _own_attempt(attempt_id, with_exam=False)
-    payload = request.get_json(silent=True) or {}
+    payload = request.get_json(silent=True)
+    payload = payload if isinstance(payload, dict) else {}
     position, values = payload.get("position"), payload.get("answer", [])
     if not isinstance(position, int) or not isinstance(values, list):
         return jsonify(error=_("Send the question's position and the chosen options.")), 400
+    seq = _seq(payload.get("seq"))
+    if seq is None:
+        return jsonify(error=_("Send the save's sequence number (seq): a whole number from 1.")), 400
+    now = utcnow()
     try:
-        saved_at = sitting.save_answer(attempt, position, [str(v) for v in values][:8])
+        applied = sitting.save_answer(attempt, position, [str(v) for v in values][:8], seq=seq, now=now)
     except sitting.AttemptClosed:
         db.session.commit()  # keeps the closing of a late attempt
+        _flash_closed()
         return jsonify(error=_message("closed"), closed=True), 409
     except sitting.ExamError as refusal:
         db.session.rollback()
         return jsonify(error=_message(str(refusal))), 400
     db.session.commit()
-    return jsonify(saved_at=saved_at.isoformat())
+    return jsonify(saved=applied, stale=not applied, seq=seq, saved_at=now.isoformat())
 
 
 @bp.get("/me/attempts/<int:attempt_id>/submit")
@@ -180,7 +220,8 @@ def submit(attempt_id: int):
     answers, saved_on_page = _carried_answers(request.form)
     if answers and attempt.is_open:
         try:
-            sitting.save_answers(attempt, answers, saved_on_page=saved_on_page)
+            sitting.save_answers(attempt, answers, saved_on_page=saved_on_page,
+                                 seq=_seq(request.form.get("seq", "")))
         except sitting.AttemptClosed:
             late = True
     if attempt.is_open and not request.form.get("confirmed"):
@@ -194,7 +235,7 @@ def submit(attempt_id: int):
         sitting.close_attempt(attempt)
     db.session.commit()
     if late:
-        flash(_message("closed"), "error")
+        _flash_closed()
     return redirect(url_for("exams.result", attempt_id=attempt.id))
 
 

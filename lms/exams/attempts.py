@@ -168,10 +168,18 @@ def _hold_open(attempt: Attempt, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def save_answer(attempt: Attempt, position: int, shown: list[str], *, now: datetime | None = None) -> datetime:
-    """Save one answer (autosave). Raises ``AttemptClosed`` when the attempt is
-    closed or past its deadline — the answer is then not kept, and a late
-    attempt is closed with what was saved before."""
+def save_answer(attempt: Attempt, position: int, shown: list[str], *, seq: int | None = None,
+                now: datetime | None = None) -> bool:
+    """Save one answer (autosave). ``seq`` is the page's number for this save
+    (it counts up per attempt): the answer is written only when it is above
+    the question's last applied one, so a save retried after a dropped
+    connection that arrives after a newer one changes nothing. Returns
+    whether the answer was written (False: stale). Without ``seq`` (server
+    side callers) the answer is written and the stored number kept.
+
+    Raises ``AttemptClosed`` when the attempt is closed or past its deadline
+    plus the grace period (``EXAM_GRACE_SECONDS``): the answer is then not
+    kept, and a late attempt is closed with what was saved before."""
     now = now or utcnow()
     if not _hold_open(attempt, now):
         close_if_expired(attempt, now=now)
@@ -183,20 +191,34 @@ def save_answer(attempt: Attempt, position: int, shown: list[str], *, now: datet
         .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == position)).first()
     if item is None:
         raise ExamError("no_such_question")
-    db.session.execute(update(AttemptItem).where(AttemptItem.id == item.id).values(
-        given=displayed_to_stored(item.option_order, item.kind, shown), answered_at=now))
-    return now
+    given = displayed_to_stored(item.option_order, item.kind, shown)
+    stmt = update(AttemptItem).where(AttemptItem.id == item.id)
+    if seq is None:
+        stmt = stmt.values(given=given, answered_at=now)
+    else:
+        # One conditional UPDATE: the row lock decides between two saves of
+        # the same question, and the stale one matches no row.
+        stmt = stmt.where(AttemptItem.save_seq < seq).values(given=given, answered_at=now, save_seq=seq)
+    return db.session.execute(stmt).rowcount == 1
 
 
 def save_answers(attempt: Attempt, answers: dict[int, list[str]], *,
-                 saved_on_page: dict[int, set[str]] | None = None, now: datetime | None = None) -> int:
+                 saved_on_page: dict[int, set[str]] | None = None, seq: int | None = None,
+                 now: datetime | None = None) -> int:
     """Save the answers a submitted form carries ({position: shown letters}),
     holding the attempt once and writing only the ones that differ from what
     autosave already stored. An empty list clears an answer, but only when
     what is stored is still what the page showed (``saved_on_page``): a
     question un-ticked on this page, not one answered on another device
     since. Returns how many changed; raises ``AttemptClosed`` like
-    ``save_answer``."""
+    ``save_answer``.
+
+    The form is the page's newest state, so it is written whatever autosaves
+    stored. ``seq`` (sent by the page's script: the highest save number it
+    has used) is then raised onto the carried questions, so that none of the
+    page's own autosaves still on its way can overwrite the form's answer
+    afterwards; a form without it (scripts off: no numbered saves) leaves the
+    numbers as they are."""
     now = now or utcnow()
     saved_on_page = saved_on_page or {}
     if not _hold_open(attempt, now):
@@ -219,6 +241,11 @@ def save_answers(attempt: Attempt, answers: dict[int, list[str]], *,
             db.session.execute(update(AttemptItem).where(AttemptItem.id == row.id)
                                .values(given=given, answered_at=now))
             changed += 1
+    if seq is not None and answers:
+        db.session.execute(
+            update(AttemptItem).where(AttemptItem.attempt_id == attempt.id,
+                                      AttemptItem.position.in_(list(answers)), AttemptItem.save_seq < seq)
+            .values(save_seq=seq))
     return changed
 
 

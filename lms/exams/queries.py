@@ -139,6 +139,7 @@ class PaperQuestion:
     options: list[str]
     chosen: set[str]
     points: int
+    save_seq: int = 0  # the last autosave applied (see AttemptItem.save_seq)
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def paper_questions(attempt: Attempt) -> list[PaperQuestion]:
 
     rows = db.session.execute(
         select(AttemptItem.position, AttemptItem.question_version_id, AttemptItem.option_order,
-               AttemptItem.given, AttemptItem.points)
+               AttemptItem.given, AttemptItem.points, AttemptItem.save_seq)
         .where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position)).all()
     versions = shown_versions([row.question_version_id for row in rows])
     questions = []
@@ -193,7 +194,7 @@ def paper_questions(attempt: Attempt) -> list[PaperQuestion]:
         questions.append(PaperQuestion(
             position=row.position, kind=version.kind, stem=version.stem, points=row.points,
             options=[version.options[LETTERS.index(letter)] for letter in row.option_order],
-            chosen=stored_to_displayed(row)))
+            chosen=stored_to_displayed(row), save_seq=row.save_seq))
     return questions
 
 

@@ -30,15 +30,16 @@ def test_the_paper_and_its_autosave_never_carry_the_key(client, login, exam, can
         assert item.version.stem in page
         assert item.version.explanation not in page
     assert "data-answer" not in page and "explanation" not in page
-    response = client.post(f"/me/attempts/{attempt.id}/answers", json={"position": 1, "answer": ["A"]})
-    assert response.status_code == 200 and set(response.get_json()) == {"saved_at"}
+    response = client.post(f"/me/attempts/{attempt.id}/answers", json={"position": 1, "answer": ["A"], "seq": 1})
+    assert response.status_code == 200
+    assert response.get_json() | {"saved_at": None} == {"saved": True, "stale": False, "seq": 1, "saved_at": None}
 
 
 def test_reload_resumes_with_saved_answers_and_submit_shows_the_result(client, login, exam, candidate):
     login(candidate.user)
     attempt = _start(client, exam)
     tf = next(i for i in attempt.items if i.version.kind == "true_false")
-    client.post(f"/me/attempts/{attempt.id}/answers", json={"position": tf.position, "answer": ["true"]})
+    client.post(f"/me/attempts/{attempt.id}/answers", json={"position": tf.position, "answer": ["true"], "seq": 1})
     again = _start(client, exam)
     assert again.id == attempt.id
     page = client.get(f"/me/attempts/{attempt.id}").get_data(as_text=True)
@@ -84,7 +85,8 @@ def test_submit_asks_on_a_page_first_and_keeps_the_answers_meanwhile(client, log
     # 继续作答: the paper again, with the answer kept; one more answer, then confirmed.
     paper = client.get(f"/me/attempts/{attempt.id}").get_data(as_text=True)
     assert f'id="question-{second.position}"' in paper
-    client.post(f"/me/attempts/{attempt.id}/answers", json={"position": second.position, "answer": ["A"]})
+    client.post(f"/me/attempts/{attempt.id}/answers",
+                json={"position": second.position, "answer": ["A"], "seq": 1})
     page = client.get(f"/me/attempts/{attempt.id}/submit").get_data(as_text=True)
     assert "还有 8 题未作答" in page
     done = client.post(f"/me/attempts/{attempt.id}/submit", data={"confirmed": "1"})
@@ -150,7 +152,7 @@ def test_a_late_answer_is_refused_with_a_clear_message(client, login, exam, cand
     attempt = _start(client, exam)
     attempt.deadline_at = attempt.started_at - timedelta(minutes=1)
     db.session.commit()
-    response = client.post(f"/me/attempts/{attempt.id}/answers", json={"position": 1, "answer": ["A"]})
+    response = client.post(f"/me/attempts/{attempt.id}/answers", json={"position": 1, "answer": ["A"], "seq": 1})
     assert response.status_code == 409
     assert response.get_json()["closed"] is True and response.get_json()["error"]
     db.session.refresh(attempt)
@@ -164,7 +166,8 @@ def test_another_candidates_attempt_is_not_found(client, login, exam, candidate,
     db.session.commit()
     login(other_user)
     assert client.get(f"/me/attempts/{attempt.id}").status_code == 404
-    assert client.post(f"/me/attempts/{attempt.id}/answers", json={"position": 1, "answer": ["A"]}).status_code == 404
+    assert client.post(f"/me/attempts/{attempt.id}/answers",
+                       json={"position": 1, "answer": ["A"], "seq": 1}).status_code == 404
 
 
 def test_staff_set_an_exam_and_a_bad_blueprint_is_named(client, login, make_user, home, bank):
@@ -312,12 +315,13 @@ def test_without_scripts_an_untick_clears_the_saved_answer_but_not_one_changed_e
     attempt = _start(client, exam)
     multiple = [i for i in attempt.items if i.version.kind == "multiple"]
     first, second = multiple[0], multiple[1]
-    for item in (first, second):
-        client.post(f"/me/attempts/{attempt.id}/answers", json={"position": item.position, "answer": ["A", "C"]})
+    for seq, item in enumerate((first, second), start=1):
+        client.post(f"/me/attempts/{attempt.id}/answers",
+                    json={"position": item.position, "answer": ["A", "C"], "seq": seq})
     page = client.get(f"/me/attempts/{attempt.id}").get_data(as_text=True)
     assert f'name="saved{first.position}" value="A C"' in page
     # Another device answers the second question anew after this page was drawn.
-    client.post(f"/me/attempts/{attempt.id}/answers", json={"position": second.position, "answer": ["B"]})
+    client.post(f"/me/attempts/{attempt.id}/answers", json={"position": second.position, "answer": ["B"], "seq": 3})
     # Both un-ticked on this page (scripts off: the boxes simply are not sent).
     client.post(f"/me/attempts/{attempt.id}/submit", data={
         f"saved{first.position}": "A C", f"saved{second.position}": "A C"})

@@ -152,6 +152,10 @@ class AttemptItem(db.Model):
     given: Mapped[str] = mapped_column(String(8), default="")
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     earned: Mapped[int | None] = mapped_column(Integer)
+    # The sequence number of the last autosave applied to this question: the
+    # page numbers its saves, so one that arrives late (retried after a
+    # dropped connection) never overwrites a newer answer.
+    save_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
     version: Mapped[QuestionVersion] = relationship(lazy="joined")

@@ -272,7 +272,7 @@ class JudgeClient:
     """One judge's browser: sign in, open the sheet, then save every mark."""
 
     def __init__(self, port: int, username: str, seeded: Seeded, rng: random.Random, args, recorder: Recorder):
-        self.browser = Browser(port)
+        self.browser = Browser(port, keep_alive=args.keep_alive)
         self.username, self.seeded, self.rng, self.args, self.recorder = username, seeded, rng, args, recorder
         self.path = f"/judging/stations/{seeded.station_id}"
         self.token = ""
@@ -513,6 +513,9 @@ def main() -> None:
     parser.add_argument("--resave", type=float, default=0.1, help="share of marks saved again with a new value")
     parser.add_argument("--pairs", type=int, default=3, help="out-of-order pairs (seq n+1, then n) per judge")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep-alive", action=argparse.BooleanOptionalAction, default=True,
+                        help="one persistent connection per judge, as a browser keeps (--no-keep-alive: "
+                             "a new connection for every request)")
     args = parser.parse_args()
     if args.judges < 1 or args.contestants < 1 or args.aspects < 1 or not 0 <= args.resave <= 1 or args.pairs < 0:
         parser.error("need judges, contestants, aspects ≥ 1, 0 ≤ resave ≤ 1 and pairs ≥ 0")

@@ -271,34 +271,55 @@ class Refused(Exception):
 
 
 class Browser:
-    """One candidate's cookie jar; a fresh connection per request."""
+    """One person's cookie jar. By default a fresh connection per request;
+    with ``keep_alive`` one persistent connection, as a browser keeps to a
+    site (and nginx to its upstreams with ``keepalive``), opened again when
+    the server has closed it."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, *, keep_alive: bool = False):
         self.port = port
+        self.keep_alive = keep_alive
         self.cookies: dict[str, str] = {}
+        self._connection: http.client.HTTPConnection | None = None
 
     def request(self, method: str, path: str, *, body: bytes | None = None,
                 headers: dict | None = None) -> tuple[int, str, str]:
         """(status, Location path, body text)."""
-        sent = {"Connection": "close", "Accept-Language": "zh-CN", **(headers or {})}
+        sent = {"Accept-Language": "zh-CN", **(headers or {})}
+        if not self.keep_alive:
+            sent["Connection"] = "close"
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
+        reused = self._connection is not None
+        connection = self._connection or http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
         try:
             connection.request(method, path, body=body, headers=sent)
             response = connection.getresponse()
             text = response.read().decode("utf-8", errors="replace")
-            for header in response.headers.get_all("Set-Cookie") or []:
-                name, _eq, value = header.split(";", 1)[0].strip().partition("=")
-                expired = "max-age=0" in header.lower() or "expires=thu, 01 jan 1970" in header.lower()
-                if expired or not value:
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = value
-            location = urlsplit(response.headers.get("Location") or "").path
-            return response.status, location, text
-        finally:
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
             connection.close()
+            self._connection = None
+            if not reused:
+                raise
+            return self.request(method, path, body=body, headers=headers)  # the server closed an idle connection
+        except BaseException:
+            connection.close()
+            self._connection = None
+            raise
+        if self.keep_alive and not response.will_close:
+            self._connection = connection
+        else:
+            connection.close()
+            self._connection = None
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _eq, value = header.split(";", 1)[0].strip().partition("=")
+            expired = "max-age=0" in header.lower() or "expires=thu, 01 jan 1970" in header.lower()
+            if expired or not value:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        location = urlsplit(response.headers.get("Location") or "").path
+        return response.status, location, text
 
     def get(self, path: str) -> tuple[int, str, str]:
         return self.request("GET", path)

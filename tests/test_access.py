@@ -146,6 +146,7 @@ GRID = {
     "competitions.edit": ("GET", "/competitions/{competition}/edit", {CIVIL}),
     "competitions.add_round": ("POST", "/competitions/{competition}/rounds", {CIVIL}),
     "competitions.add_station": ("POST", "/competitions/{competition}/rounds/{comp_round}/stations", {CIVIL}),
+    "competitions.set_advancement": ("POST", "/competitions/{competition}/rounds/{comp_round}/advancement", {CIVIL}),
     "competitions.set_allowance": ("POST", "/competitions/{competition}/allowances", {CIVIL}),
     "competitions.publish": ("POST", "/competitions/{competition}/publish", {CIVIL}),
     "competitions.appoint_judge": ("POST", "/competitions/{competition}/judges", {CIVIL}),

@@ -167,9 +167,9 @@ class CompetitionForm(RulesForm):
             raise ValidationError(_l("The host institution must lie inside the organising region."))
 
 
-class RoundForm(FlaskForm):
-    name = StringField(_l("Round name"), validators=[DataRequired(), Length(max=64)],
-                       render_kw={"placeholder": _l("e.g. preliminary round, final")})
+class AdvancementForm(FlaskForm):
+    """How many of a round advance: a number, a share, or (both empty) none."""
+
     advance_top_n = IntegerField(_l("Number who advance to the next round"),
                                  validators=[Optional(), NumberRange(1, 1000)])
     advance_share = IntegerField(_l("Or the percent who advance"), validators=[Optional(), NumberRange(1, 100)])
@@ -177,6 +177,11 @@ class RoundForm(FlaskForm):
     def validate_advance_share(self, field) -> None:
         if field.data is not None and self.advance_top_n.data is not None:
             raise ValidationError(_l("Give either the number or the share who advance, not both."))
+
+
+class RoundForm(AdvancementForm):
+    name = StringField(_l("Round name"), validators=[DataRequired(), Length(max=64)],
+                       render_kw={"placeholder": _l("e.g. preliminary round, final")})
 
 
 class StationForm(FlaskForm):

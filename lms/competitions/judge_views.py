@@ -134,7 +134,7 @@ def save_mark(station_id: int):
     answer's ``done``/``expected`` are the judge's marks of that contestant at
     this station and the station's aspects, so that the page can tick the
     contestant's button when they are equal. One checking read and one
-    upsert (in the service), one counting read, one commit."""
+    upsert (in the service), one commit."""
     payload = request.get_json(silent=True)
     payload = payload if isinstance(payload, dict) else {}
     contestant_id = _bounded_int(payload.get("contestant"), 1, INT_MAX)
@@ -146,18 +146,16 @@ def save_mark(station_id: int):
         _assigned_judge(_station_or_404(station_id))
         return jsonify(error=_("Send the contestant, the aspect, the mark and the save counter as whole numbers.")), 400
     try:
-        outcome = marking.save_mark(user_id=current_user.id, station_id=station_id, contestant_id=contestant_id,
-                                    aspect_id=aspect_id, value=value, seq=seq)
+        result = marking.save_mark(user_id=current_user.id, station_id=station_id, contestant_id=contestant_id,
+                                   aspect_id=aspect_id, value=value, seq=seq)
     except LookupError:
         db.session.rollback()
         return jsonify(error=_("Not found.")), 404
     except CompetitionError as refused:
         db.session.rollback()
         return jsonify(error=str(refused)), 409
-    done, expected = queries.contestant_progress(user_id=current_user.id, station_id=station_id,
-                                                 contestant_id=contestant_id)
     db.session.commit()
-    return jsonify(status=outcome.value, done=done, expected=expected)
+    return jsonify(status=result.outcome.value, done=result.done, expected=result.expected)
 
 
 @bp.post("/judging/stations/<int:station_id>/contestants/<int:contestant_id>")
@@ -185,7 +183,8 @@ def save_marks(station_id: int, contestant_id: int):
     try:
         for aspect, value in values.items():
             outcomes.append(marking.save_mark(user_id=current_user.id, station_id=station.id,
-                                              contestant_id=contestant_id, aspect_id=aspect.id, value=value, seq=seq))
+                                              contestant_id=contestant_id, aspect_id=aspect.id, value=value,
+                                              seq=seq).outcome)
     except LookupError:
         db.session.rollback()
         abort(404)

@@ -256,18 +256,6 @@ def chief_stations(user_id: int) -> list[Station]:
         .order_by(Competition.starts_on.desc(), CompetitionRound.position, Station.position)))
 
 
-def contestant_progress(*, user_id: int, station_id: int, contestant_id: int) -> tuple[int, int]:
-    """(marks the user has entered for the contestant at the station, the
-    station's aspects), in one statement: the autosave's answer."""
-    done = (select(func.count(Mark.id)).join(Aspect, Aspect.id == Mark.aspect_id)
-            .join(Judge, Judge.id == Mark.judge_id)
-            .where(Aspect.station_id == station_id, Mark.contestant_id == contestant_id, Judge.user_id == user_id)
-            .scalar_subquery())
-    expected = select(func.count(Aspect.id)).where(Aspect.station_id == station_id).scalar_subquery()
-    row = db.session.execute(select(done, expected)).one()
-    return row[0], row[1]
-
-
 def station_judge_ids(station: Station) -> list[int]:
     """The judges assigned to the station in id order: 裁判1, 裁判2 … on the
     pages, so that marks are shown without judges' names."""

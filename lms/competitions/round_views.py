@@ -20,6 +20,7 @@ from lms.competitions.access import (
 from lms.competitions.blueprint import bp
 from lms.competitions.forms import (
     ActionForm,
+    AdvancementForm,
     AllowanceForm,
     AssignForm,
     JudgeForm,
@@ -67,6 +68,19 @@ def add_round(competition_id: int):
         return _back(competition)
     return run_action(competition, events.add_round, _("The round is added."), competition, name=form.name.data,
                       advance_top_n=form.advance_top_n.data, advance_share=form.advance_share.data)
+
+
+@bp.post("/competitions/<int:competition_id>/rounds/<int:round_id>/advancement")
+@allow(Role.CIVIL_AFFAIRS)
+def set_advancement(competition_id: int, round_id: int):
+    competition = organised_or_404(competition_id)
+    round_ = round_or_404(competition, round_id)
+    form = AdvancementForm(prefix=f"advance{round_.id}")
+    if not form.validate_on_submit():
+        return back_with_errors(competition, form)
+    return run_action(competition, events.set_advancement, _("Who advances from %(round)s is changed.",
+                                                             round=round_.name),
+                      round_, advance_top_n=form.advance_top_n.data, advance_share=form.advance_share.data)
 
 
 @bp.post("/competitions/<int:competition_id>/rounds/<int:round_id>/stations")

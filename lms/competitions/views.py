@@ -22,6 +22,7 @@ from lms.competitions.forms import (
     LEVEL_LABELS,
     STATUS_LABELS,
     ActionForm,
+    AdvancementForm,
     AllowanceForm,
     AssignForm,
     CompetitionForm,
@@ -149,8 +150,9 @@ def _forms(competition: Competition, judges: list[Judge], exams: list[Exam]) -> 
     allowance_form, judge_form = AllowanceForm(prefix="allowance"), JudgeForm(prefix="judge")
     allowance_form.unit.choices = units[1:]
     judge_form.unit.choices = units
-    assign_forms, exam_forms = {}, {}
+    assign_forms, exam_forms, advancement_forms = {}, {}, {}
     for round_ in competition.rounds:
+        advancement_forms[round_.id] = AdvancementForm(prefix=f"advance{round_.id}", obj=round_)
         exam_forms[round_.id] = TheoryExamForm(prefix=f"exam{round_.id}")
         exam_forms[round_.id].exam.choices = [(exam.id, f"{exam.title}（{exam.institution.name}）")
                                               for exam in exams]
@@ -158,7 +160,8 @@ def _forms(competition: Competition, judges: list[Judge], exams: list[Exam]) -> 
             assign_forms[station.id] = AssignForm(prefix=f"station{station.id}")
             assign_forms[station.id].judge.choices = [(judge.id, judge_label(judge)) for judge in judges]
     return {"action_form": ActionForm(), "round_form": RoundForm(), "allowance_form": allowance_form,
-            "judge_form": judge_form, "assign_forms": assign_forms, "exam_forms": exam_forms}
+            "judge_form": judge_form, "assign_forms": assign_forms, "exam_forms": exam_forms,
+            "advancement_forms": advancement_forms}
 
 
 @bp.get("/competitions/<int:competition_id>")

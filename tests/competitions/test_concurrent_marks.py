@@ -102,7 +102,7 @@ def test_judges_marking_at_once_lose_no_mark(make_committed_app):
                 outcome = judging.save_mark(user_id=user_id, station_id=seeded["station"],
                                             contestant_id=contestant_id, aspect_id=aspect_id, value=value, seq=seq)
                 db.session.commit()
-                assert outcome == judging.SaveOutcome.SAVED
+                assert outcome.outcome == judging.SaveOutcome.SAVED
         return work
 
     errors: list = []
@@ -135,7 +135,7 @@ def test_two_saves_of_one_mark_racing_keep_the_newer(make_committed_app):
         def work():
             outcomes.append(judging.save_mark(user_id=user_id, station_id=seeded["station"],
                                               contestant_id=contestant_id, aspect_id=aspect_id, value=value,
-                                              seq=seq))
+                                              seq=seq).outcome)
             db.session.commit()
         return work
 

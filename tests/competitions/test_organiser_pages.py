@@ -15,6 +15,7 @@ from lms.competitions.models import Competition, CompetitionStatus, Entry, Resul
 from lms.competitions.queries import judge_of
 from lms.competitions.services import events, judging
 from lms.core.access import Role
+from lms.core.audit import AuditEntry
 from lms.extensions import db
 from tests.competitions import factories
 from tests.conftest import PASSWORD
@@ -122,6 +123,34 @@ def test_rounds_stations_places_and_publishing_by_their_buttons(organiser, regio
     other = factories.published_competition(regions["130100"], units=[regions["130104"]], name="另一场大赛")
     db.session.commit()
     assert browser.post(f"{base}/rounds/{other.rounds[0].id}/draw").status_code == 404
+
+
+def test_who_advances_can_change_until_results_so_a_final_round_can_gain_a_successor(organiser, regions, sign_in):
+    competition = events.create_competition(region=regions["130100"], rules=factories.rules(), by=organiser)
+    db.session.commit()
+    browser = sign_in(organiser)
+    base = f"/competitions/{competition.id}"
+    browser.post(f"{base}/rounds", data={"name": "初赛"})
+    first = competition.rounds[0]
+    refused = _page(browser.post(f"{base}/rounds", data={"name": "决赛"}, follow_redirects=True))
+    assert "初赛未设置晋级人数或比例" in refused and len(competition.rounds) == 1
+
+    both = _page(browser.post(f"{base}/rounds/{first.id}/advancement", follow_redirects=True,
+                              data={f"advance{first.id}-advance_top_n": 10, f"advance{first.id}-advance_share": 20}))
+    assert "晋级人数和晋级比例只能填写一项。" in both
+    changed = _page(browser.post(f"{base}/rounds/{first.id}/advancement", follow_redirects=True,
+                                 data={f"advance{first.id}-advance_top_n": 10}))
+    assert "已修改初赛的晋级办法。" in changed and "成绩前 10 名晋级下一轮。" in changed
+    browser.post(f"{base}/rounds", data={"name": "决赛"})
+    db.session.expire_all()
+    assert [(r.name, r.advance_top_n) for r in competition.rounds] == [("初赛", 10), ("决赛", None)]
+    # A round another follows must let someone through.
+    emptied = _page(browser.post(f"{base}/rounds/{first.id}/advancement", data={}, follow_redirects=True))
+    assert "后面还有一轮比赛，必须规定晋级人数。" in emptied
+    db.session.expire_all()
+    assert competition.rounds[0].advance_top_n == 10
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "competition.round_advancement"))
+    assert entry is not None and '"top_n": 10' in entry.new_values
 
 
 @pytest.fixture

@@ -75,9 +75,15 @@ def test_marks_refuse_values_the_aspect_does_not_allow_and_stale_saves(city, reg
         judging.save_mark(**save, aspect_id=j1.id, value=4, seq=1)
     with pytest.raises(CompetitionError, match="所列扣分"):
         judging.save_mark(**save, aspect_id=m1.id, value=300, seq=1)
-    assert judging.save_mark(**save, aspect_id=m1.id, value=200, seq=2) == "saved"  # 4 minus the listed 2
-    assert judging.save_mark(**save, aspect_id=m1.id, value=400, seq=5) == "saved"
-    assert judging.save_mark(**save, aspect_id=m1.id, value=0, seq=4) == "stale"  # late, older request
+    # The judge's progress with the contestant comes with each save: a new mark adds one, nothing else does.
+    first = judging.save_mark(**save, aspect_id=m1.id, value=200, seq=2)  # 4 minus the listed 2
+    assert (first.outcome, first.done, first.expected) == ("saved", 1, 3)
+    again = judging.save_mark(**save, aspect_id=m1.id, value=400, seq=5)
+    assert (again.outcome, again.done, again.expected) == ("saved", 1, 3)
+    late = judging.save_mark(**save, aspect_id=m1.id, value=0, seq=4)  # late, older request
+    assert (late.outcome, late.done) == ("stale", 1)
+    second = judging.save_mark(**save, aspect_id=j1.id, value=3, seq=6)
+    assert (second.outcome, second.done, second.expected) == ("saved", 2, 3)
     assert db.session.scalar(select(Mark.value).where(Mark.aspect_id == m1.id)) == 400
     with pytest.raises(LookupError):
         judging.save_mark(**save | {"user_id": setup.judges[0].user_id + 999}, aspect_id=m1.id, value=0, seq=9)

@@ -120,17 +120,21 @@ def update_rules(competition: Competition, rules: CompetitionRules, *, by: User 
     audit.record("competition.rules_changed", competition, actor=by, old=old, new=_rules_values(competition))
 
 
+def _check_advancement(advance_top_n: int | None, advance_share: int | None) -> None:
+    if advance_top_n is not None and advance_share is not None:
+        raise CompetitionError(_l("Give either the number or the share who advance, not both."))
+    if (advance_top_n is not None and advance_top_n < 1) or (
+            advance_share is not None and not 0 < advance_share <= 100):
+        raise CompetitionError(_l("The number or share who advance must be positive."))
+
+
 def add_round(competition: Competition, *, name: str, advance_top_n: int | None = None,
               advance_share: int | None = None, by: User | None) -> CompetitionRound:
     """Add a round after the existing ones. A round that is not the last says
     how many advance (top N or top share)."""
     if not name.strip():
         raise CompetitionError(_l("The round needs a name."))
-    if advance_top_n is not None and advance_share is not None:
-        raise CompetitionError(_l("Give either the number or the share who advance, not both."))
-    if (advance_top_n is not None and advance_top_n < 1) or (
-            advance_share is not None and not 0 < advance_share <= 100):
-        raise CompetitionError(_l("The number or share who advance must be positive."))
+    _check_advancement(advance_top_n, advance_share)
     position = len(competition.rounds) + 1
     round_ = CompetitionRound(competition=competition, position=position, name=name.strip(),
                               advance_top_n=advance_top_n, advance_share=advance_share)
@@ -138,6 +142,24 @@ def add_round(competition: Competition, *, name: str, advance_top_n: int | None 
     db.session.flush()
     audit.record("competition.round_added", round_, actor=by,
                  new={"name": round_.name, "position": position, "top_n": advance_top_n, "share": advance_share})
+    return round_
+
+
+def set_advancement(round_: CompetitionRound, *, advance_top_n: int | None, advance_share: int | None,
+                    by: User | None) -> CompetitionRound:
+    """Change how many of a round advance (top N, top share, or none). Allowed
+    until the round's results are published (they say who advanced); a round
+    followed by another must let someone through. Audited, old and new."""
+    _check_advancement(advance_top_n, advance_share)
+    if round_.results_published_at is not None:
+        raise CompetitionError(_l("The round's results are published: who advances can no longer change."))
+    if advance_top_n is None and advance_share is None and not round_.is_final:
+        raise CompetitionError(_l("A round followed by another must say how many advance."))
+    old = {"top_n": round_.advance_top_n, "share": round_.advance_share}
+    round_.advance_top_n, round_.advance_share = advance_top_n, advance_share
+    db.session.flush()
+    audit.record("competition.round_advancement", round_, actor=by, old=old,
+                 new={"top_n": advance_top_n, "share": advance_share})
     return round_
 
 

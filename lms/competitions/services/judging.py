@@ -1,13 +1,15 @@
 """Judges and their marks: assigning judges to stations, saving a mark (the
-hot path: one checking read and one upsert), the chief judge's lock, and
+hot path: one checking read and one upsert, both built once), the chief judge's lock, and
 appeals — the only way a mark changes after the lock."""
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from lms.auth.models import User
 from lms.competitions.models import (
@@ -69,45 +71,97 @@ class SaveOutcome(StrEnum):
 
 
 @dataclass(frozen=True)
+class SaveResult:
+    """What a save did, and the judge's progress with that contestant after
+    it: ``done`` of the station's ``expected`` aspects marked (the page ticks
+    the contestant's button when they are equal)."""
+
+    outcome: SaveOutcome
+    done: int
+    expected: int
+
+
+@dataclass(frozen=True)
 class MarkTarget:
     """What a judge's save refers to, checked in one read."""
 
     judge_id: int
     kind: str
     allowed: frozenset[int]
+    marked_before: int  # the judge's marks of this contestant at this station
+    has_mark: bool  # the judge had already marked this aspect
+    aspects: int  # the station's aspects
 
 
-def _target(*, user_id: int, station_id: int, contestant_id: int, aspect_id: int) -> MarkTarget:
-    # One read checks everything: the aspect is the station's, the user judges
-    # the station, the contestant is in the station's round and drawn, the
-    # judge is not from the contestant's unit, the station is not locked. On
-    # PostgreSQL it takes a share lock on the station row, so that a lock by
-    # the chief judge waits for saves in flight, and a save after it sees it.
+@cache
+def _target_statement(dialect: str):
+    """The checking read, built once per dialect (building it is a good part
+    of a save's cost; the values come as bound parameters). One read checks
+    everything: the aspect is the station's, the user judges the station, the
+    contestant is in the station's round and drawn, the judge is not from the
+    contestant's unit, the station is not locked; and it reads the judge's
+    progress with the contestant for the answer. On PostgreSQL it takes a
+    share lock on the station row, so that a lock by the chief judge waits
+    for saves in flight, and a save after it sees it."""
+    station_aspect = aliased(Aspect)
+    marked = (select(func.count(Mark.id)).join(station_aspect, station_aspect.id == Mark.aspect_id)
+              .where(station_aspect.station_id == Station.id, Mark.contestant_id == Contestant.id,
+                     Mark.judge_id == Judge.id).scalar_subquery())
+    has_mark = exists().where(Mark.contestant_id == Contestant.id, Mark.aspect_id == Aspect.id,
+                              Mark.judge_id == Judge.id)
+    aspects = select(func.count(station_aspect.id)).where(station_aspect.station_id == Station.id).scalar_subquery()
     stmt = (select(Aspect.kind, Aspect.max_hundredths, Aspect.deductions_json, Station.locked_at, Judge.id,
-                   Judge.unit_region_id, Entry.unit_region_id)
+                   Judge.unit_region_id, Entry.unit_region_id, marked, has_mark, aspects)
             .select_from(Aspect)
             .join(Station, Station.id == Aspect.station_id)
             .join(StationJudge, StationJudge.station_id == Station.id)
-            .join(Judge, and_(Judge.id == StationJudge.judge_id, Judge.user_id == user_id))
-            .join(Contestant, and_(Contestant.id == contestant_id, Contestant.round_id == Station.round_id))
+            .join(Judge, and_(Judge.id == StationJudge.judge_id, Judge.user_id == bindparam("user_id")))
+            .join(Contestant, and_(Contestant.id == bindparam("contestant_id"), Contestant.round_id == Station.round_id))
             .join(Entry, Entry.id == Contestant.entry_id)
-            .where(Aspect.id == aspect_id, Station.id == station_id, Contestant.number.is_not(None)))
-    if db.session.get_bind().dialect.name == "postgresql":
+            .where(Aspect.id == bindparam("aspect_id"), Station.id == bindparam("station_id"),
+                   Contestant.number.is_not(None)))
+    if dialect == "postgresql":
         stmt = stmt.with_for_update(read=True, of=Station)
-    row = db.session.execute(stmt).first()
+    return stmt
+
+
+def _target(*, user_id: int, station_id: int, contestant_id: int, aspect_id: int) -> MarkTarget:
+    # Through the session's connection: plain rows, without the ORM's execution layer.
+    connection = db.session.connection()
+    row = connection.execute(_target_statement(connection.dialect.name), {"user_id": user_id, "station_id": station_id, "contestant_id": contestant_id,
+                                    "aspect_id": aspect_id}).first()
     if row is None:
         raise LookupError("no such mark for this judge")
-    kind, max_hundredths, deductions_json, locked_at, judge_id, judge_unit, contestant_unit = row
+    kind, max_hundredths, deductions_json, locked_at, judge_id, judge_unit, contestant_unit, marked, has_mark, \
+        aspects = row
     if locked_at is not None:
         raise CompetitionError(_l("The chief judge has locked this station: marks can only change by appeal."))
     if judge_unit is not None and judge_unit == contestant_unit:
         raise CompetitionError(_l("You do not mark contestants from your own unit."))
     aspect = Aspect(kind=kind, max_hundredths=max_hundredths, deductions_json=deductions_json)
-    return MarkTarget(judge_id=judge_id, kind=kind, allowed=frozenset(aspect.allowed_values()))
+    return MarkTarget(judge_id=judge_id, kind=kind, allowed=frozenset(aspect.allowed_values()),
+                      marked_before=marked, has_mark=bool(has_mark), aspects=aspects)
+
+
+@cache
+def _upsert_statement(dialect: str):
+    """The mark's upsert, built once per dialect: insert, or overwrite only a
+    row holding an older save (``seq``), so a late retry never puts an old
+    value back. Returns the row's id only when it wrote."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    marks = Mark.__table__  # the table, not the entity: a Core statement, no ORM bulk-insert layer
+    stmt = insert(marks).values(contestant_id=bindparam("contestant_id"), aspect_id=bindparam("aspect_id"),
+                               judge_id=bindparam("judge_id"), value=bindparam("value"), seq=bindparam("seq"),
+                               updated_at=bindparam("updated_at"))
+    return stmt.on_conflict_do_update(
+        index_elements=["contestant_id", "aspect_id", "judge_id"],
+        set_={"value": stmt.excluded.value, "seq": stmt.excluded.seq, "updated_at": stmt.excluded.updated_at},
+        where=marks.c.seq < stmt.excluded.seq,
+    ).returning(marks.c.id)
 
 
 def save_mark(*, user_id: int, station_id: int, contestant_id: int, aspect_id: int, value: int,
-              seq: int) -> SaveOutcome:
+              seq: int) -> SaveResult:
     """Save one judge's mark. ``seq`` increases with every save the judge's
     page makes: a save older than the stored one is ignored (``STALE``), so
     retries and reordered requests never put an old value back.
@@ -115,24 +169,21 @@ def save_mark(*, user_id: int, station_id: int, contestant_id: int, aspect_id: i
     Raises ``LookupError`` when the judge may not mark this (the view answers
     404) and ``CompetitionError`` for a refused value or a locked station.
     Not audited one by one (the marks table keeps the last value and time;
-    the lock and every change after it are audited)."""
+    the lock and every change after it are audited). Two statements: the
+    checking read and the upsert."""
     target = _target(user_id=user_id, station_id=station_id, contestant_id=contestant_id, aspect_id=aspect_id)
     if value not in target.allowed:
         if target.kind == "judgement":
             raise CompetitionError(_l("A judgement mark is a grade from 0 to 3."))
         raise CompetitionError(_l("This measurement mark is not full points, zero or a listed deduction."))
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    now = utcnow()
-    stmt = insert(Mark).values(contestant_id=contestant_id, aspect_id=aspect_id, judge_id=target.judge_id,
-                               value=value, seq=seq, updated_at=now)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["contestant_id", "aspect_id", "judge_id"],
-        set_={"value": stmt.excluded.value, "seq": stmt.excluded.seq, "updated_at": stmt.excluded.updated_at},
-        where=Mark.seq < stmt.excluded.seq,
-    ).returning(Mark.id)
-    saved = db.session.execute(stmt).first()
-    return SaveOutcome.SAVED if saved is not None else SaveOutcome.STALE
+    connection = db.session.connection()
+    saved = connection.execute(_upsert_statement(connection.dialect.name), {"contestant_id": contestant_id, "aspect_id": aspect_id,
+                                      "judge_id": target.judge_id, "value": value, "seq": seq,
+                                      "updated_at": utcnow()}).first()
+    outcome = SaveOutcome.SAVED if saved is not None else SaveOutcome.STALE
+    # A new row adds one to the judge's progress; an overwrite or a stale save does not.
+    done = target.marked_before + (1 if saved is not None and not target.has_mark else 0)
+    return SaveResult(outcome=outcome, done=done, expected=target.aspects)
 
 
 def missing_marks(station: Station) -> int:

@@ -156,15 +156,12 @@ def heartbeat():
     lesson_id, idle = data.get("lesson_id"), data.get("idle_seconds", 0)
     if not isinstance(lesson_id, int) or not isinstance(idle, int | float):
         return jsonify(error="lesson_id and idle_seconds are required"), 400
-    item = db.session.get(Lesson, lesson_id)
-    if item is None or not item.is_active:
-        return jsonify(error="not found"), 404
-    person = _learner()
     try:
-        services.require_access(person, item.course)
-    except services.NotEnrolled:
+        beat = study.record_heartbeat_of_user(current_user.id, lesson_id, idle_seconds=int(idle))
+    except study.NoPersonRecord:
+        abort(403)
+    except study.LessonNotOpen:
         return jsonify(error="not found"), 404  # another person's course: nothing to learn here
-    beat = study.record_heartbeat(person, item, idle_seconds=int(idle))
     db.session.commit()
     return jsonify(credited_seconds=beat.credited_seconds, lesson_seconds=beat.lesson_seconds,
                    lesson_hours=study.format_study_hours(beat.lesson_seconds),

@@ -38,10 +38,11 @@ class Config:
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    # The dashboard's counts over the whole province are kept this long (Redis
-    # when configured, else per process), so a page is a cache read; the page
-    # says how old its figures are. 0 turns the cache off.
-    QUOTA_CACHE_SECONDS = _env_int("QUOTA_CACHE_SECONDS", 300)
+    # The dashboard reads kept counts (quota rollups) and answers fast without
+    # a cache, so by default its figures are live. A positive value keeps them
+    # this long (Redis when configured, else per process); the page then says
+    # how old they are.
+    QUOTA_CACHE_SECONDS = _env_int("QUOTA_CACHE_SECONDS", 0)
     CACHE_TYPE = "RedisCache" if _env("REDIS_URL") else "SimpleCache"
     CACHE_REDIS_URL = _env("REDIS_URL")
     CACHE_KEY_PREFIX = "carelms:"

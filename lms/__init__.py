@@ -111,7 +111,9 @@ def _register_cli(app: Flask) -> None:
     from lms.core.cli import audit_cli
     from lms.demo import demo_cli
     from lms.exams.cli import exams_cli
+    from lms.quotas.cli import quotas_cli
     from lms.regions.cli import regions_cli
 
-    for group in (users_cli, audit_cli, regions_cli, content_cli, demo_cli, exams_cli, certs_cli, competitions_cli):
+    for group in (users_cli, audit_cli, regions_cli, content_cli, demo_cli, exams_cli, certs_cli, competitions_cli,
+                  quotas_cli):
         app.cli.add_command(group)

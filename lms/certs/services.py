@@ -1,10 +1,12 @@
-"""Writes for certificates: issue, approve, revoke, reissue. Flush, never commit.
+"""Writes for certificates: issue, approve, revoke, reissue, and entering one
+given before records were kept here. Flush, never commit.
 
 A number is allocated and the certificate signed in the same transaction
 that makes it valid; if that transaction rolls back, the number goes with it
 and was never given to anyone.
 """
 
+from datetime import date
 
 from flask import current_app
 
@@ -18,6 +20,7 @@ from lms.core.masking import mask_name
 from lms.core.time import local_today, utcnow
 from lms.extensions import db
 from lms.people.models import Person
+from lms.quotas import rollups
 from lms.regions.models import Institution
 from lms.training.models import Programme
 from lms.training.queries import evidenced_hours
@@ -124,9 +127,10 @@ def _award_draft(person: Person, *, event_name: str, prize: str, issuer_name: st
         award=values["prize"])
 
 
-def _finalise(cert: Certificate, *, approved_by: User | None) -> None:
-    """Number, date and signatures: the step that makes a certificate valid."""
-    cert.issue_date = local_today()
+def _finalise(cert: Certificate, *, approved_by: User | None, on: date | None = None) -> None:
+    """Number, date (today, or ``on``) and signatures: the step that makes a
+    certificate valid."""
+    cert.issue_date = on or local_today()
     cert.number = numbering.allocate_number(cert.kind, category=cert.programme_category,
                                             level=cert.level, on=cert.issue_date)
     cert.status = CertificateStatus.VALID
@@ -156,6 +160,7 @@ def issue_certificate(person: Person, programme: Programme, *, issued_by: User |
                      new=_audit_values(cert) | {"basis": evidence.note})
         return cert
     _finalise(cert, approved_by=None)
+    rollups.certificate_validated(cert)
     audit.record("certificate.issued", cert, actor=issued_by,
                  new=_audit_values(cert) | {"basis": evidence.note})
     return cert
@@ -177,6 +182,7 @@ def issue_award_certificate(person: Person, *, event_name: str, prize: str, issu
                         requested_by=issued_by, note=basis)
     db.session.add(cert)
     _finalise(cert, approved_by=None)
+    rollups.certificate_validated(cert)  # counts nothing: an award has no programme category
     audit.record("certificate.issued", cert, actor=issued_by,
                  new=_audit_values(cert) | {"award": cert.award, "basis": cert.decision_note})
     return cert
@@ -187,6 +193,7 @@ def approve_certificate(cert: Certificate, *, approved_by: User) -> Certificate:
     if cert.status != CertificateStatus.PENDING:
         raise CertificateStateError("not pending")
     _finalise(cert, approved_by=approved_by)
+    rollups.certificate_validated(cert)
     audit.record("certificate.approved", cert, actor=approved_by,
                  old={"status": CertificateStatus.PENDING}, new=_audit_values(cert))
     return cert
@@ -199,6 +206,7 @@ def revoke_certificate(cert: Certificate, *, reason: str, by: User | None) -> Ce
     old = _audit_values(cert)
     cert.status, cert.status_reason, cert.revoked_at = CertificateStatus.REVOKED, reason.strip(), utcnow()
     db.session.flush()
+    rollups.certificate_invalidated(cert)
     audit.record("certificate.revoked", cert, actor=by, old=old,
                  new=_audit_values(cert) | {"reason": cert.status_reason})
     return cert
@@ -223,8 +231,26 @@ def reissue_certificate(cert: Certificate, *, reason: str, by: User | None) -> C
     cert.status, cert.status_reason = CertificateStatus.SUPERSEDED, reason.strip()
     db.session.add(new)
     _finalise(new, approved_by=None)
+    rollups.certificate_replaced(cert, new)
     audit.record("certificate.superseded", cert, actor=by, old=old,
                  new=_audit_values(cert) | {"reason": cert.status_reason, "replaced_by": new.number})
     audit.record("certificate.reissued", new, actor=by,
                  new=_audit_values(new) | {"replaces": cert.number, "reason": cert.status_reason})
     return new
+
+
+def record_earlier_certificate(person: Person, programme: Programme, *, issued_on: date,
+                               institution: Institution | None, note: str, by: User | None) -> Certificate:
+    """Enter a certificate the person was given before their records were kept
+    here (e.g. a 五级 certificate from an earlier assessment), so it can be
+    verified like any other: numbered for its year, signed, counted on the
+    dashboard at its own date. ``note`` says where the record comes from;
+    audited. Refuses a date in the future or an empty note."""
+    if issued_on > local_today() or not note.strip():
+        raise CertificateStateError("an earlier certificate needs a past date and where it was recorded from")
+    cert = _draft(person, programme, institution=institution, requested_by=by, note=note, hours=None)
+    db.session.add(cert)
+    _finalise(cert, approved_by=None, on=issued_on)
+    rollups.certificate_validated(cert)
+    audit.record("certificate.recorded", cert, actor=by, new=_audit_values(cert) | {"basis": cert.decision_note})
+    return cert

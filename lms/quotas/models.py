@@ -1,4 +1,5 @@
-"""Plans (a policy document's targets and period) and targets per region."""
+"""Plans (a policy document's targets and period), targets per region, and
+the certificate counts the dashboard keeps per plan (``Rollup``)."""
 
 from datetime import date, datetime
 
@@ -8,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -65,3 +67,65 @@ class Target(db.Model):
     @property
     def scope_region_path(self) -> str:
         return self.region.path
+
+
+class Rollup(db.Model):
+    """Valid certificates of one plan and category, counted per region and
+    per month or day of issue. Kept by ``lms.quotas.rollups`` in the
+    transaction of every certificate write; ``flask quotas rebuild`` recounts
+    them from the raw rows.
+
+    ``certificates`` are person-times (人次). ``persons`` counts each person
+    once per plan and category: in the region and month (and day) of their
+    first valid certificate of the category issued within the plan's period
+    (the earliest issue date, ties by certificate id). So regions add up to
+    their parent and months add up to the period.
+
+    A certificate counts in the region recorded on it at issue
+    (``region_path``) and in each of that region's ancestors (the unit, the
+    province): a dashboard reads the rows of the region it shows and of its
+    children only — about 15 regions × 24 months — however many
+    certificates or counties there are, instead of summing every county.
+
+    Each certificate is counted in a ``month`` row (``starts_on`` the 1st)
+    and in a ``day`` row (``starts_on`` the day). Month rows make the totals
+    and the trend; day rows serve only the partial months at the edges of
+    the 90-day pace window and of the current month, so those are exact. Day
+    rows alone would be ~120,000 per plan and category at ten times the
+    province's certificates, too many to sum per page; month rows alone
+    cannot give the window exactly.
+    """
+
+    __tablename__ = "quota_rollups"
+    # Key order serves the reads: a plan and category, one grain, the few
+    # regions shown, then a range of months or days.
+    __table_args__ = (PrimaryKeyConstraint("plan_id", "category", "grain", "region_path", "starts_on"),)
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("quota_plans.id"))
+    category: Mapped[str] = mapped_column(String(32))
+    grain: Mapped[str] = mapped_column(String(8))  # "month" or "day"
+    region_path: Mapped[str] = mapped_column(String(255))
+    starts_on: Mapped[date] = mapped_column(Date)
+    certificates: Mapped[int] = mapped_column(Integer, default=0)
+    persons: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __repr__(self) -> str:
+        return (f"<Rollup {self.plan_id} {self.category} {self.grain} {self.region_path} {self.starts_on} "
+                f"{self.persons}/{self.certificates}>")
+
+
+class RollupPlan(db.Model):
+    """A plan whose rollups are kept, and the period they were counted for.
+    The dashboard reads a plan's rollups only while its period is still this
+    one; a plan without this row (or with another period) is counted from the
+    raw certificates until ``rebuild`` has run for it."""
+
+    __tablename__ = "quota_rollup_plans"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("quota_plans.id"), primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    rebuilt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<RollupPlan {self.plan_id} {self.period_start}–{self.deadline}>"

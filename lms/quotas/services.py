@@ -1,5 +1,6 @@
 """Targets: loading plans, splitting a province figure across units, edits.
-Targets are this feature's only write. Flush, never commit."""
+Targets are this feature's own writes (the kept certificate counts are
+``rollups``'). Flush, never commit."""
 
 from datetime import date
 
@@ -10,6 +11,7 @@ from lms.core import audit
 from lms.core.time import utcnow
 from lms.core.vocabulary import AUDIENCES
 from lms.extensions import db
+from lms.quotas import rollups
 from lms.quotas.models import Plan, Target
 from lms.regions.models import Region, RegionLevel
 
@@ -78,7 +80,9 @@ def split_province_target(target: Target, *, force: bool = False, by: User | Non
 
 def import_plans(document: dict) -> tuple[int, int]:
     """Load plans and province targets from a parsed quotas.yaml, splitting new
-    province targets across units. Returns (plans created, unit targets created)."""
+    province targets across units, and count the certificates of a plan that
+    is new or has a new period into its rollups. Returns (plans created,
+    unit targets created)."""
     entries = document.get("plans") if isinstance(document, dict) else None
     if not entries:
         raise QuotaFileError("the file has no 'plans' list")
@@ -91,6 +95,8 @@ def import_plans(document: dict) -> tuple[int, int]:
         created_plans += plan.id is None
         db.session.add(plan)
         db.session.flush()
+        if not rollups.is_kept(plan):
+            rollups.rebuild(plan)
         for item in entry.get("targets") or []:
             if item.get("category") not in AUDIENCES:
                 raise QuotaFileError(f"plan {plan.code}: unknown category {item.get('category')!r}")

@@ -75,14 +75,15 @@ def _dashboard(code: str):
 def region(code: str):
     region, plans, plan, category, today, own, rows, sort = _dashboard(code)
     editable = {row.region.id for row in rows if _can_edit(row.region)}
+    trend = queries.monthly_trend(plan, category, region, today)
+    institutions = queries.institution_rows(plan, category, region, today) if region.level != "province" else []
     return render_template(
         "quotas/dashboard.html", region=region, plans=plans, plan=plan, category=category, own=own, rows=rows,
-        sort=sort, today=today, audiences=AUDIENCES, status_labels=STATUS_LABELS,
-        trend=queries.monthly_trend(plan, category, region, today),
-        institutions=queries.institution_rows(plan, category, region, today) if region.level != "province" else [],
+        sort=sort, today=today, audiences=AUDIENCES, status_labels=STATUS_LABELS, trend=trend,
+        institutions=institutions,
         targets=queries.targets_by_region(plan, category, [row.region for row in rows]), editable=editable,
         parent=region.parent if region.parent and in_scope(region.parent) else None,
-        cache_minutes=current_app.config["QUOTA_CACHE_SECONDS"] // 60,
+        figures_as_of=queries.figures_as_of(), cache_minutes=-(-current_app.config["QUOTA_CACHE_SECONDS"] // 60),
     )
 
 

@@ -1,4 +1,6 @@
-"""A plan with targets and certificates made directly, for counting tests."""
+"""A plan with targets and certificates made directly, for counting tests.
+The plan's rollups are kept from the start, and ``certify`` adds to them as
+the certificate services do."""
 
 from datetime import date
 
@@ -6,6 +8,7 @@ import pytest
 
 from lms.certs.models import Certificate, CertificateKind, CertificateStatus
 from lms.extensions import db
+from lms.quotas import rollups
 from lms.quotas.models import Plan, Target
 
 
@@ -14,6 +17,7 @@ def plan(regions):
     plan = Plan(code="test-plan", name="测试指标", period_start=date(2021, 1, 1), deadline=date(2022, 12, 31))
     db.session.add(plan)
     db.session.flush()
+    rollups.rebuild(plan)
     return plan
 
 
@@ -43,6 +47,8 @@ def certify():
         )
         db.session.add(cert)
         db.session.flush()
+        if status == CertificateStatus.VALID:
+            rollups.certificate_validated(cert)
         return cert
 
     return make

@@ -98,3 +98,43 @@ def test_the_dashboard_opens_on_the_running_plan_and_labels_ended_ones(client, m
     ended = client.get("/quotas/regions/130100?plan=test-plan").get_data(as_text=True)
     assert "data-plan-ended" in ended and "2022-12-31" in ended
     assert "status-behind" not in ended and "status-not_met" in ended  # met or not, no pace
+
+
+def test_the_page_says_its_figures_are_live_or_how_old_the_cached_ones_are(app, client, make_user, login, plan,
+                                                                          make_target, make_person, certify):
+    from lms.extensions import cache
+
+    make_target("130100", persons=4)
+    certify(make_person("130102"), date(2021, 5, 1))
+    _login_civil(make_user, login, "130000")
+    url = "/quotas/regions/130000?plan=test-plan&category=caregiver"
+    page = client.get(url).get_data(as_text=True)
+    assert "数字为实时数据。" in page and "统计数字截至" not in page
+    cache.init_app(app, config={"CACHE_TYPE": "SimpleCache"})
+    seconds = app.config["QUOTA_CACHE_SECONDS"]
+    try:
+        app.config["QUOTA_CACHE_SECONDS"] = 300
+        page = client.get(url).get_data(as_text=True)
+        assert "统计数字截至" in page and "（缓存最长 5 分钟）；指标修改立即生效。" in page
+        assert "数字为实时数据" not in page
+    finally:
+        cache.clear()
+        cache.init_app(app, config={"CACHE_TYPE": "NullCache"})
+        app.config["QUOTA_CACHE_SECONDS"] = seconds
+
+
+def test_children_add_up_to_the_parent_on_the_page(client, make_user, login, plan, make_target, make_person,
+                                                   certify, regions):
+    from lms.quotas.queries import region_progress
+
+    make_target("130100", persons=4)
+    moved = make_person("130102", name="王秀英")
+    certify(moved, date(2021, 3, 1))
+    moved.region = regions["130203"]
+    db.session.flush()
+    certify(moved, date(2021, 9, 1))  # the same person in another unit later
+    own, rows = region_progress(plan, "caregiver", regions["130000"], date(2022, 1, 1))
+    assert sum(row.persons.done for row in rows) == own.persons.done == 1
+    _login_civil(make_user, login, "130000")
+    page = client.get("/quotas/regions/130000?plan=test-plan&category=caregiver").get_data(as_text=True)
+    assert "每人只计一次，计入其本期第一张证书的发放地区和月份" in page

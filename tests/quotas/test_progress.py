@@ -175,6 +175,7 @@ def test_cached_counts_are_served_until_they_expire_and_not_at_all_with_the_cach
     from lms.extensions import cache
 
     cache.init_app(app, config={"CACHE_TYPE": "SimpleCache"})
+    seconds = app.config["QUOTA_CACHE_SECONDS"]
     try:
         app.config["QUOTA_CACHE_SECONDS"] = 300
         certify(make_person("130102", name="甲"), date(2021, 6, 1))
@@ -188,7 +189,7 @@ def test_cached_counts_are_served_until_they_expire_and_not_at_all_with_the_cach
     finally:
         cache.clear()
         cache.init_app(app, config={"CACHE_TYPE": "NullCache"})
-        app.config["QUOTA_CACHE_SECONDS"] = 300
+        app.config["QUOTA_CACHE_SECONDS"] = seconds
 
 
 def test_an_ended_plan_is_met_or_not_met_not_behind_its_pace():

@@ -1,0 +1,272 @@
+"""The dashboard's kept certificate counts (``Rollup``): changed in the same
+transaction as every certificate write, and rebuilt from the raw rows.
+
+The certificate services call ``certificate_validated`` (issued valid at
+once, approved), ``certificate_invalidated`` (revoked) and
+``certificate_replaced`` (reissued) once the change is made; code that writes
+certificates in bulk, around the services, calls ``rebuild()`` afterwards.
+
+A certificate counts in its region and in each ancestor's rows, by month
+and by day (see ``Rollup``). Each change is turned into differences per row
+and added with one upsert
+(``n = n + excluded.n``), so concurrent writers never lose each other's
+counts. The difference in persons depends on the holder's other valid
+certificates (is the changed one, or another, their first in the plan's
+period?); it is worked out from the rows after the change, under a
+per-person lock on PostgreSQL so that two writers of one person's
+certificates take turns. SQLite lets one writer in at a time anyway.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import (
+    Date,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    tuple_,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lms.certs.models import Certificate, CertificateKind, CertificateStatus
+from lms.core.time import utcnow
+from lms.extensions import db
+from lms.quotas.models import Plan, Rollup, RollupPlan
+
+MONTH, DAY = "month", "day"
+KEY = ("plan_id", "category", "grain", "region_path", "starts_on")
+SEGMENT = 7  # "130100/": every GB/T 2260 code is 6 digits, plus the slash
+# First key of pg_advisory_xact_lock(key, person id): keeps these locks apart
+# from advisory locks taken for anything else.
+PERSON_LOCK_SPACE = 4_201
+
+
+@dataclass(frozen=True)
+class _Held:
+    """What of one valid certificate the counts depend on."""
+
+    id: int
+    issue_date: date
+    region_path: str
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    """What ``rebuild`` wrote: per plan code, (rows of both grains,
+    certificates, persons) — all categories together."""
+
+    plans: dict[str, tuple[int, int, int]]
+
+
+def certificate_validated(cert: Certificate) -> None:
+    """``cert`` has just become valid (issued, or approved)."""
+    record_change(validated=[cert])
+
+
+def certificate_invalidated(cert: Certificate) -> None:
+    """``cert`` was valid and no longer is (revoked)."""
+    record_change(invalidated=[cert])
+
+
+def certificate_replaced(old: Certificate, new: Certificate) -> None:
+    """A reissue: ``old`` is superseded and ``new`` valid in its place."""
+    record_change(validated=[new], invalidated=[old])
+
+
+def is_counted(cert: Certificate) -> bool:
+    """Awards (获奖证书) have no programme category: they are never counted."""
+    return cert.kind != CertificateKind.AWARD
+
+
+def record_change(*, validated: Iterable[Certificate] = (), invalidated: Iterable[Certificate] = ()) -> None:
+    """Add to the rollups what these status changes (already made, not yet
+    committed) change, for every plan whose rollups are kept."""
+    changes = [(cert, True) for cert in validated if is_counted(cert)]
+    changes += [(cert, False) for cert in invalidated if is_counted(cert)]
+    if not changes:
+        return
+    db.session.flush()
+    postgres = _dialect() == "postgresql"
+    if postgres:
+        # Conflicts only with rebuild's EXCLUSIVE lock: a rebuild waits for
+        # this transaction, or this one waits and then reads the new periods.
+        db.session.execute(text("LOCK TABLE quota_rollups IN ROW EXCLUSIVE MODE"))
+    periods = kept_periods()
+    if not periods:
+        return
+    by_holder: dict[tuple[int, str], list[tuple[Certificate, bool]]] = defaultdict(list)
+    for cert, now_valid in changes:
+        by_holder[(cert.person_id, cert.programme_category)].append((cert, now_valid))
+    if postgres:
+        for person_id in sorted({person_id for person_id, _category in by_holder}):  # one order: no deadlock
+            db.session.execute(text("SELECT pg_advisory_xact_lock(:space, :person)"),
+                               {"space": PERSON_LOCK_SPACE, "person": person_id})
+    deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for (person_id, category), group in by_holder.items():
+        after = {held.id: held for held in _valid_held(person_id, category)}
+        before = dict(after)
+        for cert, now_valid in group:
+            if now_valid:
+                before.pop(cert.id, None)
+            else:
+                before[cert.id] = _Held(cert.id, cert.issue_date, cert.region_path)
+        for plan_id, period in periods.items():
+            _add(deltas, (plan_id, category), after.values(), period, +1)
+            _add(deltas, (plan_id, category), before.values(), period, -1)
+    _apply(deltas)
+
+
+def kept_periods() -> dict[int, tuple[date, date]]:
+    """Plans whose rollups are kept, with the period they were counted for."""
+    rows = db.session.execute(select(RollupPlan.plan_id, RollupPlan.period_start, RollupPlan.deadline))
+    return {plan_id: (start, deadline) for plan_id, start, deadline in rows}
+
+
+def is_kept(plan: Plan) -> bool:
+    """True when ``plan``'s rollups were counted for its current period."""
+    return kept_periods().get(plan.id) == (plan.period_start, plan.deadline)
+
+
+def _valid_held(person_id: int, category: str) -> list[_Held]:
+    stmt = select(Certificate.id, Certificate.issue_date, Certificate.region_path).where(
+        Certificate.person_id == person_id, Certificate.programme_category == category,
+        Certificate.status == CertificateStatus.VALID, Certificate.kind != CertificateKind.AWARD)
+    return [_Held(*row) for row in db.session.execute(stmt)]
+
+
+def _add(deltas: dict, plan_category: tuple[int, str], held: Iterable[_Held], period: tuple[date, date],
+         sign: int) -> None:
+    """Count ``held`` (one person's valid certificates of one category) into
+    ``deltas`` with ``sign``: each certificate in its cells, and the person
+    in the cells of the first of them within the period."""
+    start, deadline = period
+    inside = [item for item in held if start <= item.issue_date <= deadline]
+    for item in inside:
+        for cell in _cells(plan_category, item):
+            deltas[cell][0] += sign
+    if inside:
+        first = min(inside, key=lambda item: (item.issue_date, item.id))
+        for cell in _cells(plan_category, first):
+            deltas[cell][1] += sign
+
+
+def region_levels(path: str) -> list[str]:
+    """The path and every ancestor's: "130000/130100/130102/" gives
+    "130000/", "130000/130100/" and itself."""
+    return [path[:SEGMENT * level] for level in range(1, len(path) // SEGMENT + 1)]
+
+
+def _cells(plan_category: tuple[int, str], item: _Held) -> list[tuple]:
+    month = item.issue_date.replace(day=1)
+    return [cell for path in region_levels(item.region_path)
+            for cell in ((*plan_category, MONTH, path, month), (*plan_category, DAY, path, item.issue_date))]
+
+
+def _apply(deltas: dict[tuple, list[int]]) -> None:
+    # Sorted, so that concurrent writers lock shared rows in the same order.
+    changed = sorted((key, counts) for key, counts in deltas.items() if counts != [0, 0])
+    if not changed:
+        return
+    rows = [dict(zip(KEY, key, strict=True), certificates=certificates, persons=persons)
+            for key, (certificates, persons) in changed]
+    stmt = _insert_for_dialect(Rollup).values(rows)
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=list(KEY),
+        set_={"certificates": Rollup.certificates + stmt.excluded.certificates,
+              "persons": Rollup.persons + stmt.excluded.persons}))
+    # Rows counted down to nothing go, so that the table is exactly what a
+    # rebuild would write.
+    lowered = [key for key, (certificates, persons) in changed if certificates < 0 or persons < 0]
+    if lowered:
+        db.session.execute(delete(Rollup).where(
+            tuple_(*(getattr(Rollup, column) for column in KEY)).in_(lowered),
+            Rollup.certificates == 0, Rollup.persons == 0))
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _insert_for_dialect(model):
+    """INSERT … ON CONFLICT DO UPDATE: the same statement on both backends,
+    built by the dialect's own ``insert``."""
+    return (postgresql.insert if _dialect() == "postgresql" else sqlite.insert)(model)
+
+
+def _month_of(column):
+    """The first day of ``column``'s month, as a date on both backends."""
+    if _dialect() == "postgresql":
+        return cast(func.date_trunc("month", column), Date)
+    return type_coerce(func.date(column, "start of month"), Date)
+
+
+def raw_rows(plan_id: int, period_start: date, deadline: date, *, category: str | None = None):
+    """The rollup rows of one plan computed from the certificates themselves
+    (columns as ``Rollup``; one category, or all). ``rebuild`` inserts them;
+    the dashboard reads them directly for a plan whose rollups are not kept."""
+    conditions = [Certificate.status == CertificateStatus.VALID, Certificate.kind != CertificateKind.AWARD,
+                  Certificate.issue_date >= period_start, Certificate.issue_date <= deadline]
+    if category is not None:
+        conditions.append(Certificate.programme_category == category)
+    # Ranked within the period only: rank 1 is the person's first certificate
+    # of the category in this plan (wherever it was issued).
+    ranked = select(
+        Certificate.programme_category.label("category"), Certificate.region_path,
+        Certificate.issue_date.label("day"), _month_of(Certificate.issue_date).label("month"),
+        func.row_number().over(partition_by=(Certificate.person_id, Certificate.programme_category),
+                               order_by=(Certificate.issue_date, Certificate.id)).label("rank"),
+    ).where(*conditions).cte("ranked")
+    firsts = func.sum(case((ranked.c.rank == 1, 1), else_=0))
+    deepest = db.session.scalar(select(func.max(func.length(Certificate.region_path))).where(*conditions)) or 0
+
+    def grouped(grain: str, starts_on, level: int):
+        path = func.substr(ranked.c.region_path, 1, SEGMENT * level)
+        return (select(literal(plan_id).label("plan_id"), ranked.c.category, literal(grain).label("grain"),
+                       path.label("region_path"), starts_on.label("starts_on"),
+                       func.count().label("certificates"), firsts.label("persons"))
+                .where(func.length(ranked.c.region_path) >= SEGMENT * level)
+                .group_by(ranked.c.category, path, starts_on))
+
+    parts = [grouped(grain, starts_on, level) for level in range(1, deepest // SEGMENT + 1)
+             for grain, starts_on in ((MONTH, ranked.c.month), (DAY, ranked.c.day))]
+    if not parts:  # no certificate at all: an empty result of the same shape
+        parts = [grouped(MONTH, ranked.c.month, 1).where(literal(False))]
+    return union_all(*parts)
+
+
+def rebuild(plan: Plan | None = None) -> RebuildReport:
+    """Recount the rollups of ``plan`` (default: every plan) from the raw
+    certificate rows, in the caller's transaction (flushes, never commits),
+    and keep them from now on for the plan's current period."""
+    plans = [plan] if plan is not None else list(db.session.scalars(select(Plan).order_by(Plan.id)))
+    db.session.flush()
+    if _dialect() == "postgresql":
+        # Certificate writes wait until this transaction ends (their changes
+        # then go on top of the recount); the dashboard goes on reading.
+        db.session.execute(text("LOCK TABLE quota_rollups IN EXCLUSIVE MODE"))
+    ids = [item.id for item in plans]
+    db.session.execute(delete(Rollup).where(Rollup.plan_id.in_(ids)))
+    db.session.execute(delete(RollupPlan).where(RollupPlan.plan_id.in_(ids)))
+    report = {}
+    for item in plans:
+        db.session.execute(insert(Rollup).from_select(
+            list(KEY) + ["certificates", "persons"], raw_rows(item.id, item.period_start, item.deadline)))
+        db.session.execute(insert(RollupPlan).values(plan_id=item.id, period_start=item.period_start,
+                                                     deadline=item.deadline, rebuilt_at=utcnow()))
+        month = and_(Rollup.grain == MONTH, func.length(Rollup.region_path) == SEGMENT)  # each once: top level
+        rows, certificates, persons = db.session.execute(
+            select(func.count(), func.sum(Rollup.certificates).filter(month), func.sum(Rollup.persons).filter(month))
+            .where(Rollup.plan_id == item.id)).one()
+        report[item.code] = (rows, int(certificates or 0), int(persons or 0))
+    return RebuildReport(plans=report)

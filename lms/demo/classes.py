@@ -72,9 +72,11 @@ def _newcomers(institution: Institution, staff: User, count: int) -> list[Person
     rng = random.Random(institution.id * 7919)
     found = []
     for _ in range(count):
-        id_number = fake_id_number(rng, institution.region.code)
+        # Every value is drawn on every run, found or not, so a second run
+        # draws the same people (and registers none again).
+        id_number, name, phone = fake_id_number(rng, institution.region.code), fake_name(rng), fake_mobile(rng)
         person = people.find_by_id_number(id_number) or people.register_person(
-            name=fake_name(rng), id_number=id_number, phone=fake_mobile(rng), region=institution.region,
+            name=name, id_number=id_number, phone=phone, region=institution.region,
             categories=[Category.CAREGIVER], employer=institution, registered_by=institution, created_by=staff)
         found.append(person)
     return found

@@ -6,6 +6,7 @@ created, so running it again adds nothing.
 """
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -23,6 +24,7 @@ from lms.demo.classes import seed_classes
 from lms.demo.competitions import seed_competitions
 from lms.demo.exams import seed_exams
 from lms.demo.identities import fake_credit_code, fake_id_number, fake_mobile, fake_name
+from lms.demo.living import seed_living_history
 from lms.extensions import db
 from lms.people import services as people
 from lms.people.models import Category, Person, PersonCategory
@@ -67,8 +69,9 @@ def _region_or_fallback(code: str) -> Region:
     return region_by_code(code) or region_by_code(code[:4] + "00")
 
 
-def seed_demo(seed: int = 20261123) -> dict:
-    """Create the demo data; returns the logins to print."""
+def seed_demo(seed: int = 20261123, progress: Callable[[str], None] = lambda _line: None) -> dict:
+    """Create the demo data, with the living history of ``living``; returns
+    the logins to print."""
     if db.session.scalar(select(Region).limit(1)) is None:
         import_regions(yaml.safe_load(Path(content_dir() / "regions.yaml").read_text(encoding="utf-8")))
     created: list[str] = []
@@ -114,7 +117,9 @@ def seed_demo(seed: int = 20261123) -> dict:
         select(User).join(User.assignments).where(User.username.like("1%")).order_by(User.id).limit(1)
     )
     if trainee is not None:
-        logins.append((trainee.username, "trainee"))
+        logins.append((trainee.username, "trainee (with a 五级 certificate to verify)"))
+    seed_living_history(first_institution=first, trainee=trainee, province_user=accounts.find_user("province"),
+                        progress=progress)
     return {"created": created, "logins": logins}
 
 
@@ -168,18 +173,21 @@ def _seed_trainees(rng: random.Random, institution: Institution, staff: User, co
 
 
 @demo_cli.command("seed")
-@click.option("--scale", type=click.Choice(["small", "province"]), default="small", show_default=True,
-              help="province: ~400 institutions, 45,000 trainees, ~1M study records, ~45,000 certificates.")
-@click.option("--trainees", type=int, default=45_000, show_default=True, help="With --scale province.")
-def seed_command(scale: str, trainees: int) -> None:
+@click.option("--scale", type=click.Choice(["small", "province", "nation"]), default="small", show_default=True,
+              help="province: ~400 institutions, 45,000 trainees, ~1M study records, ~45,000 certificates; "
+                   "nation: ten times that.")
+@click.option("--trainees", type=int, default=None,
+              help="With --scale province (default 45,000) or nation (default 450,000).")
+def seed_command(scale: str, trainees: int | None) -> None:
     """Create demo accounts, institutions and trainees (safe to run again)."""
-    result = seed_demo()
+    result = seed_demo(progress=click.echo)
     db.session.commit()
     click.echo(f"demo: {len(result['created'])} accounts created")
-    if scale == "province":
-        from lms.demo.province import seed_province
+    if scale != "small":
+        from lms.demo.province import SCALES, seed_province
 
-        seed_province(trainees=trainees, progress=lambda line: click.echo(f"province: {line}"))
+        options = {**SCALES[scale], **({"trainees": trainees} if trainees else {})}
+        seed_province(**options, progress=lambda line: click.echo(f"{scale}: {line}"))
         db.session.commit()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, what in result["logins"]:

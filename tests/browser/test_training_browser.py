@@ -132,7 +132,9 @@ def test_a_class_from_application_to_hours(live_app, browser, phone):
         page.get_by_role("link", name="考勤").first.click()
         qr = page.locator("#attendance-qr")
         qr.wait_for(state="visible")
-        assert page.evaluate("document.getElementById('attendance-qr').naturalWidth") > 0
+        # Visible is not loaded: wait for the image itself (a broken one never gets a width).
+        page.wait_for_function("() => { const qr = document.getElementById('attendance-qr');"
+                               " return qr.complete && qr.naturalWidth > 0; }", timeout=10_000)
 
         _sign_in(phone, base, TRAINEE_PHONE)
         phone.goto(f"{base}/attend/{_token(live_app, session_id)}")

@@ -49,17 +49,17 @@ mark every few seconds each, not a hundred times a second. The client runs
 on the same machine and takes some of the CPU. gunicorn is stopped and the
 database dropped at the end, also after an error.
 
-Figures (2 cores, defaults, machine otherwise quiet): 222–261 saves/s, p50
-75–86 ms, p95 138–164 ms, 0 errors, 0 lost, 60 of 60 stale answers. The p95
-target is missed by saturation, not by a slow save: one judge alone gets
-p95 10 ms, four judges back-to-back 29 ms. A save costs about 5.3–6.4 ms of
-gunicorn CPU, 1.4–1.6 ms of PostgreSQL and 0.5 ms of client, so two cores
-top out near 280 saves/s and twenty judges each with a save in flight wait
-20 ÷ throughput on average (Little's law). In-process, single-threaded, a
-save's ~5 ms of application CPU splits into: loading the user with its roles
-1.2 ms, the checking read 0.9 ms, the upsert 1.0 ms (building the two
-statements 0.5 ms of those), the progress count 0.6 ms, commit 0.2 ms,
-session cookie + CSRF + rate limiter 0.55 ms, the rest Flask and JSON.
+Figures (2 cores, defaults, the machine shared with other work at load
+average 2–3): 353–401 saves/s, p50 47–53 ms, p95 65–78 ms, 0 errors, 0 lost,
+60 of 60 stale answers. A save costs about 2.4 ms of gunicorn CPU (the
+checking read and the upsert are built once per dialect and run as Core
+statements on the session's connection; the account and its roles load in
+one plain query) and 1.2 ms of PostgreSQL, so the latency is mostly
+queueing: twenty judges each with a save in flight wait 20 ÷ throughput on
+average (Little's law). The checking read names the contestant, aspect and
+station by bound value in its subqueries: when they referred to the outer
+row, PostgreSQL's generic plan for the prepared statement read all of a
+judge's marks and a save cost 2.8 ms of database CPU (p95 106–118 ms).
 PostgreSQL showed no lock waits (the share lock on the station row is not
 contended): its sessions wait on the Python side.
 """

@@ -9,7 +9,6 @@ from functools import cache
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import aliased
 
 from lms.auth.models import User
 from lms.competitions.models import (
@@ -103,13 +102,17 @@ def _target_statement(dialect: str):
     progress with the contestant for the answer. On PostgreSQL it takes a
     share lock on the station row, so that a lock by the chief judge waits
     for saves in flight, and a save after it sees it."""
-    station_aspect = aliased(Aspect)
-    marked = (select(func.count(Mark.id)).join(station_aspect, station_aspect.id == Mark.aspect_id)
-              .where(station_aspect.station_id == Station.id, Mark.contestant_id == Contestant.id,
+    # The subqueries name the contestant, aspect and station by their bound
+    # values, not through the outer row: PostgreSQL's generic plan for the
+    # prepared statement then looks the marks up by the (contestant, aspect,
+    # judge) key instead of reading all of a judge's marks (2 ms a save).
+    station_aspects = select(Aspect.id).where(Aspect.station_id == bindparam("station_id"))
+    marked = (select(func.count(Mark.id))
+              .where(Mark.contestant_id == bindparam("contestant_id"), Mark.aspect_id.in_(station_aspects),
                      Mark.judge_id == Judge.id).scalar_subquery())
-    has_mark = exists().where(Mark.contestant_id == Contestant.id, Mark.aspect_id == Aspect.id,
-                              Mark.judge_id == Judge.id)
-    aspects = select(func.count(station_aspect.id)).where(station_aspect.station_id == Station.id).scalar_subquery()
+    has_mark = exists().where(Mark.contestant_id == bindparam("contestant_id"),
+                              Mark.aspect_id == bindparam("aspect_id"), Mark.judge_id == Judge.id)
+    aspects = select(func.count()).select_from(station_aspects.subquery()).scalar_subquery()
     stmt = (select(Aspect.kind, Aspect.max_hundredths, Aspect.deductions_json, Station.locked_at, Judge.id,
                    Judge.unit_region_id, Entry.unit_region_id, marked, has_mark, aspects)
             .select_from(Aspect)
@@ -128,8 +131,8 @@ def _target_statement(dialect: str):
 def _target(*, user_id: int, station_id: int, contestant_id: int, aspect_id: int) -> MarkTarget:
     # Through the session's connection: plain rows, without the ORM's execution layer.
     connection = db.session.connection()
-    row = connection.execute(_target_statement(connection.dialect.name), {"user_id": user_id, "station_id": station_id, "contestant_id": contestant_id,
-                                    "aspect_id": aspect_id}).first()
+    values = {"user_id": user_id, "station_id": station_id, "contestant_id": contestant_id, "aspect_id": aspect_id}
+    row = connection.execute(_target_statement(connection.dialect.name), values).first()
     if row is None:
         raise LookupError("no such mark for this judge")
     kind, max_hundredths, deductions_json, locked_at, judge_id, judge_unit, contestant_unit, marked, has_mark, \

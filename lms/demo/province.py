@@ -35,7 +35,7 @@ from lms.demo.identities import fake_credit_code, fake_id_number, fake_mobile, f
 from lms.exams.models import Attempt, AttemptStatus, Exam
 from lms.extensions import db
 from lms.people.models import ID_NUMBER_CONTEXT, Person, PersonCategory
-from lms.quotas import rollups
+from lms.quotas import exam_rollups, rollups
 from lms.regions.models import Institution, InstitutionKind, Region, RegionLevel
 from lms.training.models import Programme
 
@@ -492,4 +492,5 @@ def _refresh_statistics() -> None:
     # Rebuilt after bulk loads: COPY and executemany bypass the services that
     # keep the rollups up to date.
     rollups.rebuild()
+    exam_rollups.rebuild()
     db.session.execute(text("ANALYZE"))

@@ -30,6 +30,7 @@ from lms.exams.models import (
 from lms.exams.papers import draw_paper
 from lms.extensions import db
 from lms.people.models import Person
+from lms.quotas import exam_rollups
 
 
 class ExamError(ValueError):
@@ -272,6 +273,7 @@ def close_attempt(attempt: Attempt, *, expired: bool = False, now: datetime | No
     attempt.score = score
     attempt.is_passed = score >= attempt.exam.pass_mark
     db.session.flush()
+    exam_rollups.attempt_closed(attempt)  # the dashboard's pass rate, in this transaction
     return True
 
 

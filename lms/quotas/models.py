@@ -1,5 +1,6 @@
 """Plans (a policy document's targets and period), targets per region, and
-the certificate counts the dashboard keeps per plan (``Rollup``)."""
+the counts the dashboard keeps: certificates per plan (``Rollup``) and
+closed exam attempts (``ExamRollup``)."""
 
 from datetime import date, datetime
 
@@ -129,3 +130,27 @@ class RollupPlan(db.Model):
 
     def __repr__(self) -> str:
         return f"<RollupPlan {self.plan_id} {self.period_start}–{self.deadline}>"
+
+
+class ExamRollup(db.Model):
+    """Closed theory-exam attempts (taken, passed) per exam audience, region
+    and day of closing (UTC, as the attempts' ``closed_at``). Kept by
+    ``lms.quotas.exam_rollups`` in the transaction that closes an attempt;
+    ``flask quotas rebuild`` recounts them from the raw attempts.
+
+    An attempt counts in the region of the examining institution at the
+    time it closed and in each of that region's ancestors, so a dashboard
+    reads the rows of the region it shows and of its children only. Not kept
+    per plan: a plan's figures are the days of its period."""
+
+    __tablename__ = "quota_exam_rollups"
+    __table_args__ = (PrimaryKeyConstraint("category", "region_path", "closed_on"),)
+
+    category: Mapped[str] = mapped_column(String(32))
+    region_path: Mapped[str] = mapped_column(String(255))
+    closed_on: Mapped[date] = mapped_column(Date)
+    taken: Mapped[int] = mapped_column(Integer, default=0)
+    passed: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __repr__(self) -> str:
+        return f"<ExamRollup {self.category} {self.region_path} {self.closed_on} {self.passed}/{self.taken}>"

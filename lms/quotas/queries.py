@@ -20,10 +20,9 @@ from sqlalchemy import and_, case, distinct, except_, func, or_, select, union_a
 from lms.certs.models import Certificate, CertificateStatus
 from lms.core.time import utcnow
 from lms.courses.models import Course, CourseEnrolment
-from lms.exams.models import Attempt, AttemptStatus, Exam
 from lms.extensions import cache, db
 from lms.people.models import Person
-from lms.quotas import rollups
+from lms.quotas import exam_rollups, rollups
 from lms.quotas.models import Plan, Rollup, Target
 from lms.quotas.progress import PACE_WINDOW_DAYS, Measure, expected_fraction
 from lms.regions.models import Institution, Region
@@ -218,27 +217,17 @@ def _paths_under(root: Region) -> dict[int, str]:
 
 def _exam_results(category: str, plan: Plan, root: Region, until: date) -> dict[str, tuple[int, int]]:
     """(passed, taken) theory attempts of the category closed within the plan's
-    period, by child region of ``root`` — the region of the examining institution."""
-    # Attempts are counted per exam first (from the covering index
-    # ix_exam_attempts_results), then the few thousand exams are placed in
-    # regions. Below the province only the region's own exams are counted.
-    exams = select(Exam.id).where(Exam.audience == category)
-    if root.parent_id is not None:
-        exams = exams.where(Exam.institution_id.in_(
-            select(Institution.id).where(Institution.region_id.in_(list(_paths_under(root))))))
-    per_exam = (select(Attempt.exam_id, func.count(Attempt.id).filter(Attempt.is_passed.is_(True)).label("passed"),
-                       func.count(Attempt.id).label("taken"))
-                .where(Attempt.exam_id.in_(exams),
-                       Attempt.status != AttemptStatus.OPEN, Attempt.closed_at >= plan.period_start,
-                       Attempt.closed_at < until + timedelta(days=1))
-                .group_by(Attempt.exam_id).subquery())
-    child = func.substr(Region.path, 1, len(root.path) + SEGMENT)
-    stmt = (select(child, func.sum(per_exam.c.passed), func.sum(per_exam.c.taken))
-            .select_from(per_exam).join(Exam, Exam.id == per_exam.c.exam_id)
-            .join(Institution, Institution.id == Exam.institution_id)
-            .join(Region, Region.id == Institution.region_id)
-            .where(Region.path.startswith(root.path)).group_by(child))
-    return {path: (int(passed), int(taken)) for path, passed, taken in db.session.execute(stmt)}
+    period, by child region of ``root`` — the region of the examining
+    institution — from the kept exam rollups. Attempts of institutions
+    placed at ``root`` itself, in no child, come under ``root.path``."""
+    children = [child.path for child in children_of(root)]
+    counts = exam_rollups.results(category, [root.path, *children], plan.period_start, until)
+    own_passed, own_taken = counts.pop(root.path, (0, 0))
+    at_root = (own_passed - sum(passed for passed, _taken in counts.values()),
+               own_taken - sum(taken for _passed, taken in counts.values()))
+    if at_root != (0, 0):
+        counts[root.path] = at_root
+    return counts
 
 
 def _targets(plan: Plan, category: str, regions: list[Region]) -> dict[int, Target]:

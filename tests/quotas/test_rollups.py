@@ -8,11 +8,12 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.certs import services as certs
 from lms.certs.models import Certificate, CertificateKind, CertificateStatus
 from lms.core.access import Role
+from lms.exams.models import Attempt, AttemptStatus
 from lms.extensions import db
 from lms.people.models import Category
 from lms.quotas import rollups
@@ -333,5 +334,7 @@ def test_the_rebuild_command_recounts_and_says_what_it_counted(app, plan, make_p
     result = app.test_cli_runner().invoke(args=["quotas", "rebuild"])
     assert result.exit_code == 0, result.output
     assert "test-plan: 2 certificates, 1 persons, 12 rows" in result.output
+    closed = db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.status != AttemptStatus.OPEN))
+    assert f"exam results: {closed} closed attempts" in result.output
     assert stored_rows() == reference_rows([plan])
     assert app.test_cli_runner().invoke(args=["quotas", "rebuild", "--plan", "nope"]).exit_code != 0

@@ -1,0 +1,105 @@
+"""The dashboard's kept exam results (``ExamRollup``): theory attempts taken
+and passed per exam audience, region and day, added to in the transaction
+that closes an attempt and rebuilt from the raw attempts.
+
+``lms.exams.attempts.close_attempt`` calls ``attempt_closed`` once it has
+graded the attempt; code that writes closed attempts around it (bulk loads)
+calls ``rebuild()`` afterwards. An attempt counts in the region of its
+exam's institution and in each ancestor (``rollups.region_levels``), on the
+UTC day it closed, so a plan's figures are a sum over the days of its
+period — the same attempts the raw count took (closed at or after the
+period's first day, before the day after ``until``).
+"""
+
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import Date, case, cast, delete, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lms.core.time import as_utc
+from lms.exams.models import Attempt, AttemptStatus, Exam
+from lms.extensions import db
+from lms.quotas.models import ExamRollup
+from lms.quotas.rollups import region_levels
+from lms.regions.models import Institution, Region
+
+
+def attempt_closed(attempt: Attempt) -> None:
+    """Count ``attempt``, just closed and graded (not yet committed)."""
+    category, path = db.session.execute(
+        select(Exam.audience, Region.path).join(Institution, Institution.id == Exam.institution_id)
+        .join(Region, Region.id == Institution.region_id).where(Exam.id == attempt.exam_id)).one()
+    day = as_utc(attempt.closed_at).date()
+    cells = [(category, level, day) for level in region_levels(path)]
+    _add(Counter(cells), Counter(cells) if attempt.is_passed else Counter())
+
+
+def _add(taken: Counter, passed: Counter) -> None:
+    """Add these counts with one upsert (``n = n + excluded.n``), so two
+    attempts closing at once never lose each other's count; rows in key
+    order, so that concurrent writers lock shared rows in the same order."""
+    if not taken:
+        return
+    rows = [{"category": category, "region_path": path, "closed_on": day, "taken": n,
+             "passed": passed.get((category, path, day), 0)}
+            for (category, path, day), n in sorted(taken.items())]
+    insert = postgresql.insert if _dialect() == "postgresql" else sqlite.insert
+    stmt = insert(ExamRollup).values(rows)
+    db.session.execute(stmt.on_conflict_do_update(
+        index_elements=["category", "region_path", "closed_on"],
+        set_={"taken": ExamRollup.taken + stmt.excluded.taken, "passed": ExamRollup.passed + stmt.excluded.passed}))
+
+
+def rebuild() -> int:
+    """Recount every row from the raw attempts, in the caller's transaction
+    (flushes, never commits); returns the attempts counted."""
+    db.session.flush()
+    if _dialect() == "postgresql":
+        # Attempts closing meanwhile wait until this transaction ends, then
+        # add themselves on top of the recount.
+        db.session.execute(text("LOCK TABLE quota_exam_rollups IN EXCLUSIVE MODE"))
+    db.session.execute(delete(ExamRollup))
+    day = _utc_day(Attempt.closed_at)
+    per_exam_day = (select(Attempt.exam_id, day.label("day"), func.count().label("taken"),
+                           func.sum(case((Attempt.is_passed.is_(True), 1), else_=0)).label("passed"))
+                    .where(Attempt.status != AttemptStatus.OPEN, Attempt.closed_at.is_not(None))
+                    .group_by(Attempt.exam_id, day).subquery())
+    stmt = (select(Exam.audience, Region.path, per_exam_day.c.day, per_exam_day.c.taken, per_exam_day.c.passed)
+            .join(Exam, Exam.id == per_exam_day.c.exam_id)
+            .join(Institution, Institution.id == Exam.institution_id)
+            .join(Region, Region.id == Institution.region_id))
+    taken, passed, attempts = Counter(), Counter(), 0
+    for category, path, closed_on, n, n_passed in db.session.execute(stmt):
+        closed_on = closed_on if isinstance(closed_on, date) else date.fromisoformat(closed_on)
+        attempts += n
+        for level in region_levels(path):
+            taken[(category, level, closed_on)] += n
+            passed[(category, level, closed_on)] += int(n_passed or 0)
+    keys = sorted(taken)
+    for start in range(0, len(keys), 2_000):  # bounded statements on a nation's worth of days
+        chunk = keys[start:start + 2_000]
+        _add(Counter({key: taken[key] for key in chunk}), passed)
+    return attempts
+
+
+def results(category: str, paths: list[str], first: date, until: date) -> dict[str, tuple[int, int]]:
+    """(passed, taken) per region path of ``paths``: attempts of the
+    category closed from ``first`` to ``until``, both included."""
+    stmt = (select(ExamRollup.region_path, func.sum(ExamRollup.passed), func.sum(ExamRollup.taken))
+            .where(ExamRollup.category == category, ExamRollup.region_path.in_(paths),
+                   ExamRollup.closed_on >= first, ExamRollup.closed_on <= until)
+            .group_by(ExamRollup.region_path))
+    return {path: (int(passed), int(taken)) for path, passed, taken in db.session.execute(stmt)}
+
+
+def _utc_day(column):
+    """The UTC calendar day of a timestamp column, as a date on both backends."""
+    if _dialect() == "postgresql":
+        return cast(func.timezone("UTC", column), Date)
+    return func.date(column)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+

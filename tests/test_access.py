@@ -189,6 +189,7 @@ GRID = {
 # is the world's {cert}; the lookup sends the world person's ID number).
 API_ENDPOINTS = {
     "api.certificate": ("GET", "/api/v1/certificates/{cert_number}", {PUBLIC}),
+    "api.credential": ("GET", "/api/v1/certificates/{cert_number}/credential", {PUBLIC}),
     "api.certificates": ("GET", "/api/v1/certificates?since=2000-01-01T00:00:00Z&region=130100", {PUBLIC}),
     "api.progress": ("GET", "/api/v1/progress?plan=grid-plan&region=130100", {PUBLIC}),
     "api.lookup": ("POST", "/api/v1/people/lookup", {PUBLIC}),

@@ -13,11 +13,14 @@ from lms.api.schemas import (
     CertificateDetailSchema,
     ChangesArgs,
     ChangesPageSchema,
+    CredentialSchema,
     LookupArgs,
     PersonRecordSchema,
     ProgressArgs,
     ProgressSchema,
 )
+from lms.certs import badges
+from lms.certs.models import CertificateStatus
 from lms.core.access import PUBLIC, allow
 from lms.core.time import local_today
 from lms.quotas import queries as quotas
@@ -64,6 +67,31 @@ def certificate(number: str):
         _not_found()
     g.api_count = 1
     return found[1]
+
+
+@bp.route("/certificates/<number>/credential", methods=["GET"])
+@allow(PUBLIC)
+@api_call
+@_documented(401, 404, 429)
+@bp.response(200, CredentialSchema)
+def credential(number: str):
+    """A certificate's Open Badges 3.0 credential
+
+    The `OpenBadgeCredential` of a valid certificate, signed as a VC-JWT
+    with the certificates' Ed25519 key (verify with `/.well-known/jwks.json`;
+    its `credentialStatus` points at the revocation list). The same
+    credential the holder downloads. A revoked or superseded certificate has
+    none (404); its number still answers at `/certificates/{number}`.
+    """
+    found = queries.certificate_facts(_number(number), g.api_region_path)
+    if found is None or found[0].status != CertificateStatus.VALID:
+        _not_found()
+    try:
+        token = badges.credential_jwt(found[0])
+    except badges.NoCredential:  # the record no longer matches its signature
+        _not_found()
+    g.api_count = 1
+    return {"number": found[0].number, "media_type": badges.MEDIA_TYPE, "credential": token}
 
 
 @bp.route("/certificates", methods=["GET"])

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.api.models import ApiClient
+from lms.certs import badges
 from lms.certs import services as certs
 from lms.certs.models import Certificate, CertificateStatus
 from lms.core.access import Role
@@ -145,8 +146,8 @@ def test_the_openapi_document_is_served(client):
     spec = response.get_json()
     assert spec["openapi"] == "3.0.3"
     assert spec["info"]["title"] == "CareLMS API" and spec["info"]["version"] == "v1"
-    assert {"/api/v1/certificates/{number}", "/api/v1/certificates", "/api/v1/progress",
-            "/api/v1/people/lookup"} <= set(spec["paths"])
+    assert {"/api/v1/certificates/{number}", "/api/v1/certificates/{number}/credential", "/api/v1/certificates",
+            "/api/v1/progress", "/api/v1/people/lookup"} <= set(spec["paths"])
     assert spec["components"]["securitySchemes"]["bearerAuth"] == {
         "type": "http", "scheme": "bearer", "description": spec["components"]["securitySchemes"]["bearerAuth"][
             "description"]}
@@ -182,6 +183,28 @@ def test_a_certificate_by_number(api, api_world):
     assert body["revoked_at"] is None and body["replaced_by"] is None and body["replaces"] is None
     assert body["verify_url"].startswith("http://localhost/v/" + cert.number + "?s=")
     assert body["signature_valid"] is True
+
+
+@pytest.mark.filterwarnings("ignore:EdDSA is deprecated")  # joserfc's note on the name OB 3.0 uses
+def test_a_certificates_open_badges_credential(api, api_world, client):
+    from joserfc import jwt
+    from joserfc.jwk import KeySet
+
+    cert, token = api_world["cert"], api_world["token"]
+    response = api(token, f"/api/v1/certificates/{cert.number}/credential")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["number"] == cert.number and body["media_type"] == badges.MEDIA_TYPE
+    keys = KeySet.import_key_set(client.get("/.well-known/jwks.json").get_json())
+    claims = jwt.decode(body["credential"], keys, algorithms=["EdDSA"]).claims
+    assert "OpenBadgeCredential" in claims["type"] and claims["jti"] == badges.credential(cert)["id"]
+    assert api_world["person"].reveal_id_number() not in json.dumps(claims)
+    # Another region's certificate, and a revoked one, have none.
+    assert api(api_world["other_token"], f"/api/v1/certificates/{cert.number}/credential").status_code == 404
+    certs.revoke_certificate(cert, reason="证书持有人材料造假", by=None)
+    db.session.commit()
+    assert api(token, f"/api/v1/certificates/{cert.number}/credential").status_code == 404
+    assert [json.loads(entry.new_values)["status"] for entry in _api_calls()][-3:] == [200, 404, 404]
 
 
 def test_revoked_and_reissued_certificates(api, api_world, issue_second):

@@ -123,6 +123,7 @@ def seed(database_url: str, id_key: str, candidates: int, rng: random.Random) ->
     from lms.regions.queries import region_by_code
     from lms.regions.services import create_institution
     from lms.training.models import Programme
+    from lms.training.services.prior import record_prior_hours
 
     app = create_app("default", SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY="bench-seed",
                      ID_ENCRYPTION_KEY=id_key)
@@ -167,7 +168,11 @@ def seed(database_url: str, id_key: str, candidates: int, rng: random.Random) ->
             title="养老护理员五级理论知识考试（压测）", institution=home, programme=programme, audience="caregiver",
             level=5, blueprint=BLUEPRINT, duration_minutes=90, pass_mark=60, attempts_allowed=2,
             opens_at=now - timedelta(minutes=5), closes_at=now + timedelta(days=1), by=None)
-        exams.add_candidates(exam, list(db.session.scalars(select(Person).where(Person.id.in_(person_ids)))))
+        candidates = list(db.session.scalars(select(Person).where(Person.id.in_(person_ids))))
+        for person in candidates:  # the programme's hours, or they are not admitted (short of hours)
+            record_prior_hours(person, programme, hours=programme.hours,
+                               reason="2025年第3期线下培训班签到表（纸质，已存档）", by=None)
+        exams.add_candidates(exam, candidates)
         db.session.commit()
         exam_id = exam.id
         # Planner statistics for the tables just filled, as a live database has them

@@ -68,7 +68,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -104,21 +104,17 @@ REQUEST_TIMEOUT = 30.0
 def seed(database_url: str, id_key: str, candidates: int, rng: random.Random) -> tuple[list[str], int]:
     """Schema, content, an institution, N trainees and an exam open now.
     Returns the user names and the exam's id."""
+    from backends import insert_trainees
     from flask_migrate import upgrade
-    from sqlalchemy import insert, select
+    from sqlalchemy import select
     from werkzeug.security import generate_password_hash
 
     from lms import create_app
-    from lms.auth.models import RoleAssignment, User
-    from lms.core.access import Role
-    from lms.core.crypto import encrypt_text
-    from lms.core.masking import mask_id_number
     from lms.core.time import utcnow
-    from lms.demo.identities import fake_credit_code, fake_id_number, fake_name
+    from lms.demo.identities import fake_credit_code
     from lms.exams import services as exams
     from lms.extensions import db
-    from lms.people.models import ID_NUMBER_CONTEXT, Category, Person, PersonCategory
-    from lms.people.services import id_number_fingerprint
+    from lms.people.models import Category, Person
     from lms.regions.models import InstitutionKind
     from lms.regions.queries import region_by_code
     from lms.regions.services import create_institution
@@ -139,30 +135,9 @@ def seed(database_url: str, id_key: str, candidates: int, rng: random.Random) ->
         now = utcnow()
         password_hash = generate_password_hash(PASSWORD, method=CHEAP_HASH)  # once, shared by all
         usernames = [f"139{index:08d}" for index in range(candidates)]
-        users = [{"username": name, "display_name": "考生", "password_hash": password_hash,
-                  "is_active_account": True, "must_change_password": False, "failed_login_count": 0,
-                  "is_totp_enabled": False, "session_version": 1, "password_changed_at": now, "created_at": now}
-                 for name in usernames]
-        user_ids = list(db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), users))
-        db.session.execute(insert(RoleAssignment), [{"user_id": uid, "role": Role.TRAINEE.value, "created_at": now}
-                                                    for uid in user_ids])
-        seen, people = set(), []
-        for username, user_id in zip(usernames, user_ids, strict=True):
-            number = fake_id_number(rng, REGION)
-            while number in seen:
-                number = fake_id_number(rng, REGION)
-            seen.add(number)
-            people.append({
-                "name": fake_name(rng), "id_number_encrypted": encrypt_text(number, context=ID_NUMBER_CONTEXT),
-                "id_number_hash": id_number_fingerprint(number), "id_number_masked": mask_id_number(number),
-                "birth_date": date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
-                "sex": "M" if int(number[16]) % 2 else "F", "phone": username, "region_id": region.id,
-                "employer_id": None, "registered_by_institution_id": home.id, "user_id": user_id,
-                "created_at": now})
-        person_ids = list(db.session.scalars(insert(Person).returning(Person.id, sort_by_parameter_order=True),
-                                             people))
-        db.session.execute(insert(PersonCategory), [{"person_id": pid, "category": Category.CAREGIVER.value}
-                                                    for pid in person_ids])
+        person_ids = insert_trainees(rng, usernames, display_name="考生", region_code=REGION, region_id=region.id,
+                                     password_hash=password_hash, category=Category.CAREGIVER.value, now=now,
+                                     employer_id=None, registered_by_institution_id=home.id)
         programme = db.session.scalar(select(Programme).where(Programme.code == "CG-5"))
         exam = exams.create_exam(
             title="养老护理员五级理论知识考试（压测）", institution=home, programme=programme, audience="caregiver",

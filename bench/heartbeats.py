@@ -175,24 +175,18 @@ def seed_bulk(app, learners: int, workdir: Path) -> tuple[list[int], list[str], 
     """Schema, regions, the course and N enrolled trainees, in bulk. Returns
     the user ids, the user names and the first lesson's id."""
     import random
-    from datetime import date
 
-    from sqlalchemy import insert
+    from backends import insert_trainees
+    from sqlalchemy import insert, select
     from werkzeug.security import generate_password_hash
 
-    from lms.auth.models import RoleAssignment, User
-    from lms.core.access import Role
-    from lms.core.crypto import encrypt_text
-    from lms.core.masking import mask_id_number
     from lms.core.time import utcnow
     from lms.courses.content import read_course
     from lms.courses.models import CourseEnrolment
     from lms.courses.queries import course_by_slug
     from lms.courses.services import import_course
-    from lms.demo.identities import fake_id_number, fake_name
     from lms.extensions import db
-    from lms.people.models import ID_NUMBER_CONTEXT, Category, Person, PersonCategory
-    from lms.people.services import id_number_fingerprint
+    from lms.people.models import Category, Person
     from lms.regions.queries import region_by_code
     from lms.regions.services import import_regions
     from tests.conftest import REGION_TREE
@@ -207,28 +201,10 @@ def seed_bulk(app, learners: int, workdir: Path) -> tuple[list[int], list[str], 
         region, now = region_by_code(REGION), utcnow()
         password_hash = generate_password_hash(PASSWORD, method=CHEAP_HASH)  # once, shared by all
         usernames = [f"139{index:08d}" for index in range(learners)]
-        user_ids = list(db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), [
-            {"username": name, "display_name": "学员", "password_hash": password_hash, "is_active_account": True,
-             "must_change_password": False, "failed_login_count": 0, "is_totp_enabled": False,
-             "session_version": 1, "password_changed_at": now, "created_at": now} for name in usernames]))
-        db.session.execute(insert(RoleAssignment), [{"user_id": uid, "role": Role.TRAINEE.value, "created_at": now}
-                                                    for uid in user_ids])
-        seen, people = set(), []
-        for username, user_id in zip(usernames, user_ids, strict=True):
-            number = fake_id_number(rng, REGION)
-            while number in seen:
-                number = fake_id_number(rng, REGION)
-            seen.add(number)
-            people.append({
-                "name": fake_name(rng), "id_number_encrypted": encrypt_text(number, context=ID_NUMBER_CONTEXT),
-                "id_number_hash": id_number_fingerprint(number), "id_number_masked": mask_id_number(number),
-                "birth_date": date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
-                "sex": "M" if int(number[16]) % 2 else "F", "phone": username, "region_id": region.id,
-                "user_id": user_id, "created_at": now})
-        person_ids = list(db.session.scalars(insert(Person).returning(Person.id, sort_by_parameter_order=True),
-                                             people))
-        db.session.execute(insert(PersonCategory), [{"person_id": pid, "category": Category.FAMILY_CAREGIVER.value}
-                                                    for pid in person_ids])
+        person_ids = insert_trainees(rng, usernames, display_name="学员", region_code=REGION, region_id=region.id,
+                                     password_hash=password_hash, category=Category.FAMILY_CAREGIVER.value, now=now)
+        user_ids = list(db.session.scalars(select(Person.user_id).where(Person.id.in_(person_ids))
+                                           .order_by(Person.id)))
         db.session.execute(insert(CourseEnrolment), [{"person_id": pid, "course_id": course.id, "enrolled_at": now}
                                                      for pid in person_ids])
         lesson_id = course.lessons[0].id

@@ -52,3 +52,11 @@ def local_clock(value: datetime | None) -> str:
 def local_span(starts_at: datetime, ends_at: datetime) -> str:
     """A stretch within a day, e.g. 2026-03-02 09:00–11:30."""
     return f"{local_datetime(starts_at)}–{local_clock(ends_at)}"
+
+
+def month_start(day: date, months: int = 0) -> date:
+    """The first day of the month ``months`` after ``day``'s (before, when
+    negative): ``month_start(d)`` is the first of d's month, ``month_start(d, 1)``
+    of the next."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

@@ -29,7 +29,7 @@ from lms.certs.models import Certificate, CertificateStatus, PrintJob
 from lms.certs.qr import base_url
 from lms.core import jobs
 from lms.core.access import Scope
-from lms.core.time import local_today, local_zone
+from lms.core.time import local_today, local_zone, month_start
 from lms.demo.exams import DEMO_BLUEPRINT
 from lms.demo.province import seed_province
 from lms.exams import attempts
@@ -58,17 +58,11 @@ REISSUE_REASON = "证书遗失，本人申请补发（示例）"
 EARLIER_NOTE = "2025年五级技能等级认定合格，据认定结果登记（示例）"
 
 
-def _months_back(day: date, months: int) -> date:
-    """The first day of the month ``months`` before ``day``'s month."""
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def seed_living_history(*, first_institution: Institution, trainee: User | None, province_user: User,
                         today: date | None = None, progress: Callable[[str], None] = lambda _line: None) -> None:
     """Build the living demo (see the module docstring); idempotent."""
     today = today or local_today()
-    start = _months_back(today, HISTORY_MONTHS)
+    start = month_start(today, -HISTORY_MONTHS)
     _demo_plan(start, today)
     made = seed_province(trainees=TRAINEES, intervals_per_trainee=16, seed=2025, history=(start, today),
                          certified_share=0.5, label=LABEL, institutions_per_county=0.3,
@@ -85,7 +79,7 @@ def seed_living_history(*, first_institution: Institution, trainee: User | None,
 def _demo_plan(start: date, today: date) -> None:
     if db.session.scalar(select(Plan.id).where(Plan.code == PLAN_CODE)) is not None:
         return
-    deadline = _months_back(today, -7) - timedelta(days=1)  # the end of the sixth month ahead
+    deadline = month_start(today, 7) - timedelta(days=1)  # the end of the sixth month ahead
     import_plans({"plans": [{
         "code": PLAN_CODE, "period_start": start, "deadline": deadline, "targets": list(PLAN_TARGETS),
         "name": f"演示计划（示例数据）：{start:%Y年%m月}至{deadline:%Y年%m月}培训养老护理员1200名、"

@@ -5,37 +5,34 @@ spread over a time window, with some allocation units ahead of their targets
 and some behind. ``--scale nation`` is ten times that; a small run with a
 window ending today gives a "living" history.
 
-Rows are written in bulk — ``COPY`` on PostgreSQL, ``executemany`` elsewhere
-— as they are generated, so that ten million study records are never in
-memory at once (one ORM object at a time would take hours); on PostgreSQL the
-foreign keys are checked once at the end of the load. Deterministic: the same
-seed gives the same data.
+Rows are written in bulk as they are generated (``lms.demo.bulk``: one ORM
+object at a time would take hours). Deterministic: the same seed gives the
+same data.
 """
 
 import math
 import random
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from itertools import chain, islice
 from time import perf_counter
 from types import SimpleNamespace
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select
 
 from lms.certs import numbering, signing
 from lms.certs.models import Certificate, CertificateKind, CertificateStatus, NumberSequence
 from lms.certs.services import signed_fields
 from lms.core.crypto import encrypt_text, keyed_hash
 from lms.core.masking import mask_id_number
+from lms.core.time import month_start
 from lms.courses.models import Course, CourseEnrolment, Lesson, StudyInterval
+from lms.demo import bulk
 from lms.demo.identities import fake_credit_code, fake_id_number, fake_mobile, fake_name
 from lms.exams.models import Attempt, AttemptStatus, Exam
 from lms.extensions import db
 from lms.people.models import ID_NUMBER_CONTEXT, Person, PersonCategory
-from lms.quotas import exam_rollups, rollups
 from lms.regions.models import Institution, InstitutionKind, Region, RegionLevel
 from lms.training.models import Programme
 
@@ -49,7 +46,6 @@ INSTITUTION_NAMES = (("康宁养老院", InstitutionKind.CARE_HOME), ("颐养中
                      ("护理职业培训学校", InstitutionKind.TRAINING_PROVIDER),
                      ("福寿园养老公寓", InstitutionKind.CARE_HOME))
 EXAM_CATEGORIES = ("caregiver", "institution_head", "social_worker")
-CHUNK = 5_000  # rows per INSERT on SQLite, people per batch written with reserved ids
 
 DEFAULT_HISTORY = (date(2021, 1, 4), date(2022, 12, 31))
 PROVINCE_LABEL = "（省级示例）"
@@ -129,13 +125,13 @@ def seed_province(*, trainees: int = 45_000, intervals_per_trainee: int = 22, se
     pace = {unit.id: rng.choice((0.55, 0.7, 0.85, 0.95, 1.05, 1.15, 1.3)) for unit in units}
     weights = [unit.population_60_plus or unit.population or 1 for unit in units]
 
-    with _foreign_keys_checked_after(BULK_TABLES):
+    with bulk.foreign_keys_checked_after(BULK_TABLES):
         institutions = _seed_institutions(rng, units, counties, label, institutions_per_county,
-                                          min_institutions_per_unit, created=_month_start(history[0], -7))
+                                          min_institutions_per_unit, created=month_start(history[0], -7))
         result = {"institutions": sum(len(v) for v in institutions.values())}
         stages.done(f"institutions: {result['institutions']:,}")
         people = _seed_people(rng, _allocate_units(rng, units, weights, trainees), counties, institutions,
-                              created=_month_start(history[0]))
+                              created=month_start(history[0]))
         result["trainees"] = len(people)
         stages.done(f"trainees: {len(people):,}")
         result["study_records"] = _seed_study(rng, people, intervals_per_trainee, history)
@@ -145,91 +141,9 @@ def seed_province(*, trainees: int = 45_000, intervals_per_trainee: int = 22, se
         result["exam_attempts"] = _seed_exam_attempts(rng, people, institutions, history)
         stages.done(f"exam attempts: {result['exam_attempts']:,}")
     stages.done("foreign keys checked")
-    _refresh_statistics()
+    bulk.refresh_statistics()
     stages.done("statistics and rollups refreshed")
     return result
-
-
-def _month_start(day: date, months: int = 0) -> date:
-    """The first day of the month ``months`` after ``day``'s (before, when negative)."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def _write(table, rows: Iterable[dict]) -> int:
-    """Append ``rows`` (dicts with the same keys), as they are generated;
-    returns how many. PostgreSQL: one COPY, several times faster than INSERT
-    at millions of rows, and the server stores rows while the next ones are
-    made. Elsewhere: executemany in chunks. COPY applies no Python-side
-    column defaults: rows carry every column they need."""
-    rows = iter(rows)
-    first = next(rows, None)
-    if first is None:
-        return 0
-    connection, count = db.session.connection(), 0
-    if connection.dialect.name != "postgresql":
-        for chunk in _chunks(chain([first], rows)):
-            db.session.execute(insert(table), chunk)
-            count += len(chunk)
-        return count
-    columns = list(first)
-    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-    # The session's own driver connection, so the rows join its transaction.
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in chain([first], rows):
-            copy.write_row([row[column] for column in columns])
-            count += 1
-    return count
-
-
-@contextmanager
-def _foreign_keys_checked_after(tables) -> Iterator[None]:
-    """On PostgreSQL, drop the foreign keys of ``tables`` for the load and add
-    them back after it: each is then checked by one join over all the rows
-    instead of a trigger call per row (COPY runs three times faster). Inside
-    the transaction, so a failed load gets them back with the rollback; the
-    tables stay locked until the commit (a demo generator's price)."""
-    connection = db.session.connection()
-    if connection.dialect.name != "postgresql":
-        yield
-        return
-    keys = connection.execute(text(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
-        " WHERE contype = 'f' AND conrelid::regclass::text = ANY(:tables) ORDER BY 1, 2"),
-        {"tables": [table.name for table in tables]}).all()
-    for table, name, _definition in keys:
-        connection.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    yield
-    for table, name, definition in keys:
-        connection.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-
-
-def _reserve_ids(table, count: int) -> list[int]:
-    """``count`` new primary keys for ``table``, so that rows can be written
-    with their ids known (COPY returns none): taken from the sequence on
-    PostgreSQL; on SQLite the transaction holds the write lock, so the ids
-    after the largest are free."""
-    if db.session.connection().dialect.name == "postgresql":
-        return list(db.session.scalars(
-            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count) ORDER BY 1"),
-            {"table": table.name, "count": count}))
-    first = (db.session.scalar(select(func.max(table.c.id))) or 0) + 1
-    return list(range(first, first + count))
-
-
-def _write_with_ids(table, rows: list[dict]) -> list[int]:
-    """Write ``rows`` with reserved ids; returns the ids in input order."""
-    ids = _reserve_ids(table, len(rows))
-    for row, row_id in zip(rows, ids, strict=True):
-        row["id"] = row_id
-    _write(table, rows)
-    return ids
 
 
 def _seed_institutions(rng, units, counties, label, per_county, min_per_unit, created) -> dict[int, list[int]]:
@@ -244,7 +158,7 @@ def _seed_institutions(rng, units, counties, label, per_county, min_per_unit, cr
                          "grade": rng.choice((None, 2, 3, 3, 4, 5)) if kind == InstitutionKind.CARE_HOME else None,
                          "region_id": county.id, "is_active": True, "created_at": datetime.combine(created, time())})
             owners.append(unit.id)
-    ids = _write_with_ids(Institution.__table__, rows)
+    ids = bulk.write_with_ids(Institution.__table__, rows)
     by_unit = defaultdict(list)
     for unit_id, institution_id in zip(owners, ids, strict=True):
         by_unit[unit_id].append(institution_id)
@@ -284,13 +198,13 @@ def _seed_people(rng, chosen_units, counties, institutions, created) -> list[_Tr
     reserved first), then their categories."""
     seen = set(db.session.scalars(select(Person.id_number_hash)))
     people = []
-    for batch in _chunks(chosen_units):
+    for batch in bulk.chunks(chosen_units):
         made = [_person(rng, unit, counties, institutions, seen, created) for unit in batch]
-        ids = _write_with_ids(Person.__table__, [row for row, _trainee in made])
+        ids = bulk.write_with_ids(Person.__table__, [row for row, _trainee in made])
         for (_row, trainee), person_id in zip(made, ids, strict=True):
             trainee.id = person_id
             people.append(trainee)
-    _write(PersonCategory.__table__, ({"person_id": t.id, "category": t.category} for t in people))
+    bulk.write(PersonCategory.__table__, ({"person_id": t.id, "category": t.category} for t in people))
     return people
 
 
@@ -322,10 +236,10 @@ def _seed_study(rng, people, per_person, history) -> int:
     lessons = {slug: list(db.session.scalars(select(Lesson.id).where(Lesson.course_id == course_id, Lesson.is_active)))
                for slug, course_id in courses.items() if course_id is not None}
     enrolled = datetime.combine(history[0], time())
-    _write(CourseEnrolment.__table__, (
+    bulk.write(CourseEnrolment.__table__, (
         {"person_id": person.id, "course_id": courses[COURSE_FOR[person.category]], "enrolled_at": enrolled}
         for person in people if lessons.get(COURSE_FOR.get(person.category))))
-    return _write(StudyInterval.__table__, _study_rows(rng, people, lessons, per_person, history))
+    return bulk.write(StudyInterval.__table__, _study_rows(rng, people, lessons, per_person, history))
 
 
 def _study_rows(rng, people, lessons, per_person, history) -> Iterator[dict]:
@@ -376,7 +290,7 @@ def _seed_exams(institutions, history) -> tuple[dict, dict]:
                                  "attempts_allowed": 2, "opens_at": opens, "closes_at": opens + timedelta(days=7),
                                  "created_at": opens - timedelta(days=14)})
                     owners.append((institution_id, category))
-    ids = _write_with_ids(Exam.__table__, rows)
+    ids = bulk.write_with_ids(Exam.__table__, rows)
     exams = defaultdict(list)
     for owner, exam_id in zip(owners, ids, strict=True):
         exams[owner].append(exam_id)
@@ -389,7 +303,7 @@ def _seed_exam_attempts(rng, people, institutions, history) -> int:
     attempts at province scale, some failed, for the dashboard's pass rate.
     Papers' items are not generated: the pass rate reads attempts only."""
     exams, opens_by_id = _seed_exams(institutions, history)
-    return _write(Attempt.__table__, _attempt_rows(rng, people, exams, opens_by_id))
+    return bulk.write(Attempt.__table__, _attempt_rows(rng, people, exams, opens_by_id))
 
 
 def _attempt_rows(rng, people, exams, opens_by_id) -> Iterator[dict]:
@@ -413,7 +327,7 @@ class _CertificateIssuer:
 
     def __init__(self, history) -> None:
         self.programmes = {p.code: p for p in db.session.scalars(select(Programme))}
-        self.first = min(_month_start(history[0], 1), history[1])
+        self.first = min(month_start(history[0], 1), history[1])
         self.span = (history[1] - self.first).days
         # Numbers continue after what the database has (another run, real issues).
         self.sequences = defaultdict(int, {s.prefix: s.last_value for s in db.session.scalars(select(NumberSequence))})
@@ -460,7 +374,7 @@ class _CertificateIssuer:
 def _seed_certificates(rng, people, pace, share, history) -> int:
     """Certify ~``share`` × pace of each unit's trainees inside the window."""
     issuer = _CertificateIssuer(history)
-    count = _write(Certificate.__table__, _certificate_rows(rng, people, issuer, pace, share))
+    count = bulk.write(Certificate.__table__, _certificate_rows(rng, people, issuer, pace, share))
     issuer.save_sequences()
     return count
 
@@ -480,17 +394,3 @@ def _certificate_rows(rng, people, issuer, pace, share) -> Iterator[dict]:
             firsts.setdefault(person.unit_id, person)
     for person in firsts.values():
         yield issuer.row(rng, person, pace[person.unit_id])
-
-
-def _refresh_statistics() -> None:
-    # Fresh statistics for the planner: without them PostgreSQL plans the
-    # dashboard's joins as if the tables were empty (seconds instead of ms).
-    # Once before the rollups are rebuilt from the raw rows (so their queries
-    # plan well), and again after, for the rollup tables themselves.
-    db.session.flush()
-    db.session.execute(text("ANALYZE"))
-    # Rebuilt after bulk loads: COPY and executemany bypass the services that
-    # keep the rollups up to date.
-    rollups.rebuild()
-    exam_rollups.rebuild()
-    db.session.execute(text("ANALYZE"))

@@ -18,7 +18,7 @@ from flask import current_app, g
 from sqlalchemy import and_, case, distinct, except_, func, or_, select, union_all
 
 from lms.certs.models import Certificate, CertificateStatus
-from lms.core.time import utcnow
+from lms.core.time import month_start, utcnow
 from lms.courses.models import Course, CourseEnrolment
 from lms.extensions import cache, db
 from lms.people.models import Person
@@ -100,10 +100,6 @@ def _valid_certificates(category: str, plan: Plan, root_path: str, until: date):
                 Certificate.region_path.startswith(root_path))
 
 
-def _month_after(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
 def _rollup_source(plan: Plan, category: str):
     """The rows to sum — (grain, region_path, starts_on, persons,
     certificates) — and the conditions that pick the plan's and category's:
@@ -134,8 +130,8 @@ class _Span:
     def of(cls, until: date, since: date) -> "_Span":
         month_ends = (until + timedelta(days=1)).day == 1
         first_day = since + timedelta(days=1)
-        return cls(until=until, whole_until=_month_after(until) if month_ends else until.replace(day=1),
-                   first_day=first_day, edge_end=_month_after(first_day) if first_day.day != 1 else first_day)
+        return cls(until=until, whole_until=month_start(until, 1) if month_ends else until.replace(day=1),
+                   first_day=first_day, edge_end=month_start(first_day, 1) if first_day.day != 1 else first_day)
 
     def rows(self, cells, conditions: list, paths: list[str]):
         """The rows to read for these regions (both grains), with columns
@@ -215,13 +211,14 @@ def _paths_under(root: Region) -> dict[int, str]:
     return dict(db.session.execute(select(Region.id, Region.path).where(Region.path.startswith(root.path))).all())
 
 
-def _exam_results(category: str, plan: Plan, root: Region, until: date) -> dict[str, tuple[int, int]]:
+def _exam_results(category: str, plan: Plan, root: Region, children: list[Region],
+                  until: date) -> dict[str, tuple[int, int]]:
     """(passed, taken) theory attempts of the category closed within the plan's
     period, by child region of ``root`` — the region of the examining
     institution — from the kept exam rollups. Attempts of institutions
     placed at ``root`` itself, in no child, come under ``root.path``."""
-    children = [child.path for child in children_of(root)]
-    counts = exam_rollups.results(category, [root.path, *children], plan.period_start, until)
+    counts = exam_rollups.results(category, [root.path, *(child.path for child in children)],
+                                  plan.period_start, until)
     own_passed, own_taken = counts.pop(root.path, (0, 0))
     at_root = (own_passed - sum(passed for passed, _taken in counts.values()),
                own_taken - sum(taken for _passed, taken in counts.values()))
@@ -250,7 +247,7 @@ def region_progress(plan: Plan, category: str, root: Region, today: date) -> tup
     figures = _cached("certificates", lambda: _certificate_figures(plan, category, root, children, until,
                                                                   window_start), *key)
     training = _cached("training", lambda: _in_training(category, root), *key)
-    exams = _cached("exams", lambda: _exam_results(category, plan, root, until), *key)
+    exams = _cached("exams", lambda: _exam_results(category, plan, root, children, until), *key)
     targets = _targets(plan, category, [root, *children])
     fraction = expected_fraction(plan.period_start, plan.deadline, today)
     config = current_app.config
@@ -301,7 +298,7 @@ def _monthly_trend(plan: Plan, category: str, root: Region, today: date) -> list
         n = months.get(cursor, 0)
         cumulative += n
         rows.append((f"{cursor:%Y-%m}", n, cumulative))
-        cursor = _month_after(cursor)
+        cursor = month_start(cursor, 1)
     return rows
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from icalendar import Calendar, Event
 
-from lms.core.time import as_local, as_utc, local_zone
+from lms.core.time import as_local, as_utc, local_zone, month_start
 from lms.training.class_queries import CalendarEntry
 
 VIEWS = ("week", "month")
@@ -29,7 +29,7 @@ class Span:
 
     @property
     def next(self) -> date:
-        return self.last + timedelta(days=1) if self.view == "week" else _next_month(self.anchor)
+        return self.last + timedelta(days=1) if self.view == "week" else month_start(self.anchor, 1)
 
     def bounds(self) -> tuple[datetime, datetime]:
         """The span as aware datetimes [start, end) in the service's zone."""
@@ -42,15 +42,11 @@ class Span:
         return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
 
 
-def _next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
 def span(view: str, anchor: date) -> Span:
     """A week (Monday to Sunday) or a calendar month around ``anchor``."""
     if view == "month":
         first = anchor.replace(day=1)
-        return Span("month", anchor, first, _next_month(anchor) - timedelta(days=1))
+        return Span("month", anchor, first, month_start(anchor, 1) - timedelta(days=1))
     monday = anchor - timedelta(days=anchor.weekday())
     return Span("week", anchor, monday, monday + timedelta(days=6))
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from lms.core.access import Role
 from lms.courses.content import read_course
 from lms.courses.services import import_course
 
@@ -64,6 +65,13 @@ def write_course(root: Path, slug: str = "family-intro", *, public: bool = True,
 @pytest.fixture
 def course_folder(tmp_path):
     return write_course(tmp_path / "courses")
+
+
+@pytest.fixture
+def trainee(make_person, make_user):
+    """(account, person) of a trainee with a registry record (family caregiver)."""
+    user = make_user(Role.TRAINEE)
+    return user, make_person(user=user, categories=["family_caregiver"])
 
 
 @pytest.fixture

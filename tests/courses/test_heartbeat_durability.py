@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, select, text
 
-from lms.core.access import Role
 from lms.courses.models import LessonProgress, StudyInterval
 from lms.courses.study import record_heartbeat_of_user
 from lms.extensions import db
@@ -20,12 +19,6 @@ from tests.courses.test_study_hours import at
 
 LMS = Path(__file__).resolve().parents[2] / "lms"
 postgres_only = pytest.mark.skipif(not is_postgres(), reason="synchronous_commit is PostgreSQL's")
-
-
-@pytest.fixture
-def trainee(make_person, make_user):
-    user = make_user(Role.TRAINEE)
-    return user, make_person(user=user, categories=["family_caregiver"])
 
 
 @pytest.fixture

@@ -24,12 +24,6 @@ from tests.courses.test_study_hours import at
 
 
 @pytest.fixture
-def trainee(make_person, make_user):
-    user = make_user(Role.TRAINEE)
-    return user, make_person(user=user, categories=["family_caregiver"])
-
-
-@pytest.fixture
 def lessons(make_course):
     return make_course(minutes=10).lessons
 

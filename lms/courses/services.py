@@ -15,6 +15,7 @@ from lms.courses.content import CourseSpec, LessonSpec
 from lms.courses.models import Course, CourseEnrolment, Lesson, QuizQuestion
 from lms.extensions import db
 from lms.people.models import Person
+from lms.quotas import learners
 
 
 class NotEnrolled(PermissionError):
@@ -32,6 +33,7 @@ def import_course(spec: CourseSpec) -> str:
     if course is not None and course.source_hash == spec.source_hash:
         return "unchanged"
     outcome = "updated" if course else "created"
+    audience_changed = course is not None and course.audience != spec.audience
     if course is None:
         course = Course(slug=spec.slug)
         db.session.add(course)
@@ -48,6 +50,8 @@ def import_course(spec: CourseSpec) -> str:
         retired.is_active = False
     _store_attachments(spec)
     db.session.flush()
+    if audience_changed:
+        learners.course_changed(course)
     return outcome
 
 
@@ -91,6 +95,7 @@ def enrol(person: Person, course: Course, *, by: User | None) -> CourseEnrolment
     enrolment = CourseEnrolment(person_id=person.id, course_id=course.id, enrolled_by_id=by.id if by else None)
     db.session.add(enrolment)
     db.session.flush()
+    learners.people_changed([person.id])  # now in training for the course's audience, unless certified
     audit.record("course.enrolled", enrolment, actor=by,
                  new={"person": person.id, "course": course.slug})
     return enrolment

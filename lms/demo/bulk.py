@@ -11,7 +11,7 @@ from itertools import chain, islice
 from sqlalchemy import func, insert, select, text
 
 from lms.extensions import db
-from lms.quotas import exam_rollups, rollups
+from lms.quotas import exam_rollups, learners, rollups
 
 CHUNK = 5_000  # rows per INSERT on SQLite, people per batch written with reserved ids
 
@@ -105,4 +105,5 @@ def refresh_statistics() -> None:
     # keep the rollups up to date.
     rollups.rebuild()
     exam_rollups.rebuild()
+    learners.rebuild()
     db.session.execute(text("ANALYZE"))

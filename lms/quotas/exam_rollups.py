@@ -5,7 +5,7 @@ that closes an attempt and rebuilt from the raw attempts.
 ``lms.exams.attempts.close_attempt`` calls ``attempt_closed`` once it has
 graded the attempt; code that writes closed attempts around it (bulk loads)
 calls ``rebuild()`` afterwards. An attempt counts in the region of its
-exam's institution and in each ancestor (``rollups.region_levels``), on the
+exam's institution and in each ancestor (``counting.region_levels``), on the
 UTC day it closed, so a plan's figures are a sum over the days of its
 period — the same attempts the raw count took (closed at or after the
 period's first day, before the day after ``until``).
@@ -15,13 +15,13 @@ from collections import Counter
 from datetime import date
 
 from sqlalchemy import Date, case, cast, delete, func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.core.time import as_utc
 from lms.exams.models import Attempt, AttemptStatus, Exam
 from lms.extensions import db
+from lms.quotas import counting
+from lms.quotas.counting import region_levels
 from lms.quotas.models import ExamRollup
-from lms.quotas.rollups import region_levels
 from lms.regions.models import Institution, Region
 
 
@@ -36,26 +36,16 @@ def attempt_closed(attempt: Attempt) -> None:
 
 
 def _add(taken: Counter, passed: Counter) -> None:
-    """Add these counts with one upsert (``n = n + excluded.n``), so two
-    attempts closing at once never lose each other's count; rows in key
-    order, so that concurrent writers lock shared rows in the same order."""
-    if not taken:
-        return
-    rows = [{"category": category, "region_path": path, "closed_on": day, "taken": n,
-             "passed": passed.get((category, path, day), 0)}
-            for (category, path, day), n in sorted(taken.items())]
-    insert = postgresql.insert if _dialect() == "postgresql" else sqlite.insert
-    stmt = insert(ExamRollup).values(rows)
-    db.session.execute(stmt.on_conflict_do_update(
-        index_elements=["category", "region_path", "closed_on"],
-        set_={"taken": ExamRollup.taken + stmt.excluded.taken, "passed": ExamRollup.passed + stmt.excluded.passed}))
+    """Add these counts (``counting.add_counts``: no concurrent close lost)."""
+    counting.add_counts(ExamRollup, ("category", "region_path", "closed_on"),
+                        {key: (n, passed.get(key, 0)) for key, n in taken.items()}, ("taken", "passed"))
 
 
 def rebuild() -> int:
     """Recount every row from the raw attempts, in the caller's transaction
     (flushes, never commits); returns the attempts counted."""
     db.session.flush()
-    if _dialect() == "postgresql":
+    if counting.is_postgres():
         # Attempts closing meanwhile wait until this transaction ends, then
         # add themselves on top of the recount.
         db.session.execute(text("LOCK TABLE quota_exam_rollups IN EXCLUSIVE MODE"))
@@ -95,11 +85,7 @@ def results(category: str, paths: list[str], first: date, until: date) -> dict[s
 
 def _utc_day(column):
     """The UTC calendar day of a timestamp column, as a date on both backends."""
-    if _dialect() == "postgresql":
+    if counting.is_postgres():
         return cast(func.timezone("UTC", column), Date)
     return func.date(column)
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
 

@@ -154,3 +154,58 @@ class ExamRollup(db.Model):
 
     def __repr__(self) -> str:
         return f"<ExamRollup {self.category} {self.region_path} {self.closed_on} {self.passed}/{self.taken}>"
+
+
+class InstitutionRollup(db.Model):
+    """Valid certificates of one plan and category per issuing institution,
+    for the dashboard's list of institutions: ``certificates`` (人次) and
+    ``persons`` (each holder once per institution), counted over the plan's
+    whole period in the region recorded on each certificate and in each of
+    its ancestors. Certificates bear no future dates, so the period so far
+    is the period. Kept with ``Rollup``, by ``lms.quotas.rollups``."""
+
+    __tablename__ = "quota_institution_rollups"
+    # Key order serves the read: a plan, a category, the region shown.
+    __table_args__ = (PrimaryKeyConstraint("plan_id", "category", "region_path", "institution_id"),)
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("quota_plans.id"))
+    category: Mapped[str] = mapped_column(String(32))
+    region_path: Mapped[str] = mapped_column(String(255))
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    certificates: Mapped[int] = mapped_column(Integer, default=0)
+    persons: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __repr__(self) -> str:
+        return (f"<InstitutionRollup {self.plan_id} {self.category} {self.region_path} {self.institution_id} "
+                f"{self.persons}/{self.certificates}>")
+
+
+class Learner(db.Model):
+    """A person in training for a category (see ``lms.quotas.learners``),
+    with the path of their region when last counted: the kept state that
+    ``LearnerCount`` sums, and what a change is compared with."""
+
+    __tablename__ = "quota_learners"
+    __table_args__ = (PrimaryKeyConstraint("person_id", "category"),)
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    category: Mapped[str] = mapped_column(String(32))
+    region_path: Mapped[str] = mapped_column(String(255))
+
+    def __repr__(self) -> str:
+        return f"<Learner {self.person_id} {self.category} {self.region_path}>"
+
+
+class LearnerCount(db.Model):
+    """People in training per category and region — each counted in their
+    region and its ancestors, so a dashboard reads one row per region shown."""
+
+    __tablename__ = "quota_learner_counts"
+    __table_args__ = (PrimaryKeyConstraint("category", "region_path"),)
+
+    category: Mapped[str] = mapped_column(String(32))
+    region_path: Mapped[str] = mapped_column(String(255))
+    learners: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __repr__(self) -> str:
+        return f"<LearnerCount {self.category} {self.region_path} {self.learners}>"

@@ -9,32 +9,23 @@ persons are counted once per plan and category, in the region and month of
 their first valid certificate of the category in the plan's period, so that
 regions add up to their parent and months to the period. A plan whose
 rollups are not kept for its current period is counted from the raw rows by
-the same definition (exact, slower) until ``flask quotas rebuild``."""
+the same definition (exact, slower) until ``flask quotas rebuild``. People
+in training come from ``lms.quotas.learners``, exam results from
+``lms.quotas.exam_rollups``: every figure on the page is kept as the rows
+change, so a page reads a few rows per region shown."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app, g
-from sqlalchemy import and_, case, distinct, except_, func, or_, select, union_all
+from sqlalchemy import and_, case, func, or_, select, union_all
 
-from lms.certs.models import Certificate, CertificateStatus
 from lms.core.time import month_start, utcnow
-from lms.courses.models import Course, CourseEnrolment
 from lms.extensions import cache, db
-from lms.people.models import Person
-from lms.quotas import exam_rollups, rollups
-from lms.quotas.models import Plan, Rollup, Target
+from lms.quotas import exam_rollups, learners, rollups
+from lms.quotas.models import InstitutionRollup, Plan, Rollup, Target
 from lms.quotas.progress import PACE_WINDOW_DAYS, Measure, expected_fraction
 from lms.regions.models import Institution, Region
-from lms.training.models import (
-    ClassEnrolment,
-    ClassStatus,
-    EnrolmentStatus,
-    Programme,
-    TrainingClass,
-)
-
-SEGMENT = rollups.SEGMENT
 
 
 @dataclass
@@ -92,12 +83,6 @@ def default_plan(plans: list[Plan], today: date) -> Plan:
 
 def plan_by_code(code: str) -> Plan | None:
     return db.session.scalar(select(Plan).where(Plan.code == code))
-
-
-def _valid_certificates(category: str, plan: Plan, root_path: str, until: date):
-    return and_(Certificate.status == CertificateStatus.VALID, Certificate.programme_category == category,
-                Certificate.issue_date >= plan.period_start, Certificate.issue_date <= until,
-                Certificate.region_path.startswith(root_path))
 
 
 def _rollup_source(plan: Plan, category: str):
@@ -168,47 +153,16 @@ def _certificate_figures(plan: Plan, category: str, root: Region, children: list
     return {path: tuple(int(n) for n in figures) for path, *figures in db.session.execute(stmt)}
 
 
-def _in_training(category: str, root: Region) -> dict[str, int]:
-    """People in training for the category — enrolled on one of its courses,
-    or holding a place on a running class of one of its programmes — who hold
-    no valid certificate of it yet, by child region of ``root``.
-
-    Counted from the raw rows in two disjoint parts: course learners EXCEPT
-    the certified (one set difference, a quarter of the cost of testing each
-    person with EXISTS, and cheap enough for PostgreSQL never to JIT-compile
-    it — the EXISTS form's estimate made it spend ~0.9 s compiling), plus the
-    few people on a running class and on no course of the category."""
-    certified = select(Certificate.person_id).where(Certificate.programme_category == category,
-                                                    Certificate.status == CertificateStatus.VALID)
-    on_course = select(CourseEnrolment.person_id).where(
-        CourseEnrolment.course_id.in_(select(Course.id).where(Course.audience == category)))
-    in_class = (select(ClassEnrolment.person_id).join(TrainingClass, TrainingClass.id == ClassEnrolment.class_id)
-                .join(Programme, Programme.id == TrainingClass.programme_id)
-                .where(ClassEnrolment.status == EnrolmentStatus.ENROLLED, TrainingClass.status == ClassStatus.RUNNING,
-                       Programme.category == category))
-    learners = except_(on_course, certified).subquery()
-    by_region = [
-        select(Person.region_id, func.count()).join(learners, learners.c.person_id == Person.id)
-        .group_by(Person.region_id),
-        select(Person.region_id, func.count())
-        .where(Person.id.in_(in_class), ~on_course.where(CourseEnrolment.person_id == Person.id).exists(),
-               ~certified.where(Certificate.person_id == Person.id).exists())
-        .group_by(Person.region_id),
-    ]
-    paths = _paths_under(root)
-    counts: dict[str, int] = {}
-    for stmt in by_region:
-        for region_id, n in db.session.execute(stmt):
-            path = paths.get(region_id)
-            if path is not None:
-                child = path[:len(root.path) + SEGMENT]
-                counts[child] = counts.get(child, 0) + n
+def _in_training(category: str, root: Region, children: list[Region]) -> dict[str, int]:
+    """People in training for the category who hold no valid certificate of
+    it yet (``learners``), by child region of ``root``; those whose region is
+    ``root`` itself, in no child, come under ``root.path``."""
+    counts = learners.counts(category, [root.path, *(child.path for child in children)])
+    own = counts.pop(root.path, 0)
+    at_root = own - sum(counts.values())
+    if at_root:
+        counts[root.path] = at_root
     return counts
-
-
-def _paths_under(root: Region) -> dict[int, str]:
-    """{region id: path} for ``root`` and every region below it."""
-    return dict(db.session.execute(select(Region.id, Region.path).where(Region.path.startswith(root.path))).all())
 
 
 def _exam_results(category: str, plan: Plan, root: Region, children: list[Region],
@@ -246,7 +200,7 @@ def region_progress(plan: Plan, category: str, root: Region, today: date) -> tup
     children = children_of(root)
     figures = _cached("certificates", lambda: _certificate_figures(plan, category, root, children, until,
                                                                   window_start), *key)
-    training = _cached("training", lambda: _in_training(category, root), *key)
+    training = _cached("training", lambda: _in_training(category, root, children), *key)
     exams = _cached("exams", lambda: _exam_results(category, plan, root, children, until), *key)
     targets = _targets(plan, category, [root, *children])
     fraction = expected_fraction(plan.period_start, plan.deadline, today)
@@ -303,19 +257,25 @@ def _monthly_trend(plan: Plan, category: str, root: Region, today: date) -> list
 
 
 def institution_rows(plan: Plan, category: str, root: Region, today: date, limit: int = 50):
-    """(institution name, persons, certificates) for the institutions in the
-    region with the most certificates of the category."""
-    return _cached("institutions", lambda: _institution_rows(plan, category, root, today, limit),
+    """(institution name, persons, certificates) for the institutions with
+    the most certificates of the category held by people of the region,
+    within the plan's period (certificates bear no future dates, so for a
+    running plan that is up to ``today``)."""
+    return _cached("institutions", lambda: _institution_rows(plan, category, root, limit),
                    plan.id, category, root.path, today, limit)
 
 
-def _institution_rows(plan: Plan, category: str, root: Region, today: date, limit: int):
-    until = min(today, plan.deadline)
-    stmt = (select(Institution.name, func.count(distinct(Certificate.person_id)), func.count(Certificate.id))
-            .join(Certificate, Certificate.institution_id == Institution.id)
-            .where(_valid_certificates(category, plan, root.path, until))
-            .group_by(Institution.id, Institution.name)
-            .order_by(func.count(Certificate.id).desc(), Institution.name).limit(limit))
+def _institution_rows(plan: Plan, category: str, root: Region, limit: int):
+    if rollups.is_kept(plan):
+        cells = InstitutionRollup.__table__
+        conditions = [cells.c.plan_id == plan.id, cells.c.category == category]
+    else:
+        cells, conditions = rollups.raw_institution_rows(plan.id, plan.period_start, plan.deadline,
+                                                         category=category).subquery(), []
+    stmt = (select(Institution.name, cells.c.persons, cells.c.certificates)
+            .join(Institution, Institution.id == cells.c.institution_id)
+            .where(*conditions, cells.c.region_path == root.path)
+            .order_by(cells.c.certificates.desc(), Institution.name).limit(limit))
     return [tuple(row) for row in db.session.execute(stmt)]
 
 

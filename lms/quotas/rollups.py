@@ -1,5 +1,6 @@
-"""The dashboard's kept certificate counts (``Rollup``): changed in the same
-transaction as every certificate write, and rebuilt from the raw rows.
+"""The dashboard's kept certificate counts (``Rollup``, and per issuing
+institution ``InstitutionRollup``): changed in the same transaction as every
+certificate write, and rebuilt from the raw rows.
 
 The certificate services call ``certificate_validated`` (issued valid at
 once, approved), ``certificate_invalidated`` (revoked) and
@@ -8,9 +9,8 @@ certificates in bulk, around the services, calls ``rebuild()`` afterwards.
 
 A certificate counts in its region and in each ancestor's rows, by month
 and by day (see ``Rollup``). Each change is turned into differences per row
-and added with one upsert
-(``n = n + excluded.n``), so concurrent writers never lose each other's
-counts. The difference in persons depends on the holder's other valid
+and added with one upsert (``counting.add_counts``), so concurrent writers
+never lose each other's counts. The difference in persons depends on the holder's other valid
 certificates (is the changed one, or another, their first in the plan's
 period?); it is worked out from the rows after the change, under a
 per-person lock on PostgreSQL so that two writers of one person's
@@ -28,6 +28,7 @@ from sqlalchemy import (
     case,
     cast,
     delete,
+    distinct,
     func,
     insert,
     literal,
@@ -37,19 +38,18 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.certs.models import Certificate, CertificateKind, CertificateStatus
 from lms.core.time import utcnow
 from lms.extensions import db
-from lms.quotas.models import Plan, Rollup, RollupPlan
+from lms.quotas import counting, learners
+from lms.quotas.counting import SEGMENT, region_levels
+from lms.quotas.models import InstitutionRollup, Plan, Rollup, RollupPlan
 
 MONTH, DAY = "month", "day"
 KEY = ("plan_id", "category", "grain", "region_path", "starts_on")
-SEGMENT = 7  # "130100/": every GB/T 2260 code is 6 digits, plus the slash
-# First key of pg_advisory_xact_lock(key, person id): keeps these locks apart
-# from advisory locks taken for anything else.
-PERSON_LOCK_SPACE = 4_201
+INSTITUTION_KEY = ("plan_id", "category", "region_path", "institution_id")
+COUNTERS = ("certificates", "persons")
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ class _Held:
     id: int
     issue_date: date
     region_path: str
+    institution_id: int | None
 
 
 @dataclass(frozen=True)
@@ -91,28 +92,28 @@ def is_counted(cert: Certificate) -> bool:
 
 def record_change(*, validated: Iterable[Certificate] = (), invalidated: Iterable[Certificate] = ()) -> None:
     """Add to the rollups what these status changes (already made, not yet
-    committed) change, for every plan whose rollups are kept."""
+    committed) change, for every plan whose rollups are kept; the holders'
+    "in training" state changes with them (``learners``)."""
     changes = [(cert, True) for cert in validated if is_counted(cert)]
     changes += [(cert, False) for cert in invalidated if is_counted(cert)]
     if not changes:
         return
     db.session.flush()
-    postgres = _dialect() == "postgresql"
-    if postgres:
+    if counting.is_postgres():
         # Conflicts only with rebuild's EXCLUSIVE lock: a rebuild waits for
         # this transaction, or this one waits and then reads the new periods.
+        # Taken first, before the learners' table and the people (one order).
         db.session.execute(text("LOCK TABLE quota_rollups IN ROW EXCLUSIVE MODE"))
+    holders = sorted({cert.person_id for cert, _now_valid in changes})
+    learners.people_changed(holders)  # takes the holders' locks, which the counts below need too
     periods = kept_periods()
     if not periods:
         return
     by_holder: dict[tuple[int, str], list[tuple[Certificate, bool]]] = defaultdict(list)
     for cert, now_valid in changes:
         by_holder[(cert.person_id, cert.programme_category)].append((cert, now_valid))
-    if postgres:
-        for person_id in sorted({person_id for person_id, _category in by_holder}):  # one order: no deadlock
-            db.session.execute(text("SELECT pg_advisory_xact_lock(:space, :person)"),
-                               {"space": PERSON_LOCK_SPACE, "person": person_id})
     deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    by_institution: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for (person_id, category), group in by_holder.items():
         after = {held.id: held for held in _valid_held(person_id, category)}
         before = dict(after)
@@ -120,11 +121,13 @@ def record_change(*, validated: Iterable[Certificate] = (), invalidated: Iterabl
             if now_valid:
                 before.pop(cert.id, None)
             else:
-                before[cert.id] = _Held(cert.id, cert.issue_date, cert.region_path)
+                before[cert.id] = _Held(cert.id, cert.issue_date, cert.region_path, cert.institution_id)
         for plan_id, period in periods.items():
-            _add(deltas, (plan_id, category), after.values(), period, +1)
-            _add(deltas, (plan_id, category), before.values(), period, -1)
-    _apply(deltas)
+            for held, sign in ((after.values(), +1), (before.values(), -1)):
+                _add(deltas, (plan_id, category), held, period, sign)
+                _add_by_institution(by_institution, (plan_id, category), held, period, sign)
+    _apply(Rollup, KEY, deltas)
+    _apply(InstitutionRollup, INSTITUTION_KEY, by_institution)
 
 
 def kept_periods() -> dict[int, tuple[date, date]]:
@@ -139,7 +142,7 @@ def is_kept(plan: Plan) -> bool:
 
 
 def _valid_held(person_id: int, category: str) -> list[_Held]:
-    stmt = select(Certificate.id, Certificate.issue_date, Certificate.region_path).where(
+    stmt = select(Certificate.id, Certificate.issue_date, Certificate.region_path, Certificate.institution_id).where(
         Certificate.person_id == person_id, Certificate.programme_category == category,
         Certificate.status == CertificateStatus.VALID, Certificate.kind != CertificateKind.AWARD)
     return [_Held(*row) for row in db.session.execute(stmt)]
@@ -161,10 +164,19 @@ def _add(deltas: dict, plan_category: tuple[int, str], held: Iterable[_Held], pe
             deltas[cell][1] += sign
 
 
-def region_levels(path: str) -> list[str]:
-    """The path and every ancestor's: "130000/130100/130102/" gives
-    "130000/", "130000/130100/" and itself."""
-    return [path[:SEGMENT * level] for level in range(1, len(path) // SEGMENT + 1)]
+def _add_by_institution(deltas: dict, plan_category: tuple[int, str], held: Iterable[_Held],
+                        period: tuple[date, date], sign: int) -> None:
+    """Count ``held`` (one person's valid certificates of one category) into
+    the institutions' ``deltas``: each certificate in its issuer's row of
+    each region level, and the person once in each such row."""
+    start, deadline = period
+    rows = [(*plan_category, level, item.institution_id) for item in held
+            if item.institution_id is not None and start <= item.issue_date <= deadline
+            for level in region_levels(item.region_path)]
+    for row in rows:
+        deltas[row][0] += sign
+    for row in set(rows):
+        deltas[row][1] += sign
 
 
 def _cells(plan_category: tuple[int, str], item: _Held) -> list[tuple]:
@@ -173,40 +185,21 @@ def _cells(plan_category: tuple[int, str], item: _Held) -> list[tuple]:
             for cell in ((*plan_category, MONTH, path, month), (*plan_category, DAY, path, item.issue_date))]
 
 
-def _apply(deltas: dict[tuple, list[int]]) -> None:
-    # Sorted, so that concurrent writers lock shared rows in the same order.
-    changed = sorted((key, counts) for key, counts in deltas.items() if counts != [0, 0])
-    if not changed:
-        return
-    rows = [dict(zip(KEY, key, strict=True), certificates=certificates, persons=persons)
-            for key, (certificates, persons) in changed]
-    stmt = _insert_for_dialect(Rollup).values(rows)
-    db.session.execute(stmt.on_conflict_do_update(
-        index_elements=list(KEY),
-        set_={"certificates": Rollup.certificates + stmt.excluded.certificates,
-              "persons": Rollup.persons + stmt.excluded.persons}))
+def _apply(model, key: tuple[str, ...], deltas: dict[tuple, list[int]]) -> None:
+    changed = {row: counts for row, counts in deltas.items() if counts != [0, 0]}
+    counting.add_counts(model, key, changed, COUNTERS)
     # Rows counted down to nothing go, so that the table is exactly what a
     # rebuild would write.
-    lowered = [key for key, (certificates, persons) in changed if certificates < 0 or persons < 0]
+    lowered = [row for row, (certificates, persons) in changed.items() if certificates < 0 or persons < 0]
     if lowered:
-        db.session.execute(delete(Rollup).where(
-            tuple_(*(getattr(Rollup, column) for column in KEY)).in_(lowered),
-            Rollup.certificates == 0, Rollup.persons == 0))
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
-def _insert_for_dialect(model):
-    """INSERT … ON CONFLICT DO UPDATE: the same statement on both backends,
-    built by the dialect's own ``insert``."""
-    return (postgresql.insert if _dialect() == "postgresql" else sqlite.insert)(model)
+        db.session.execute(delete(model).where(
+            tuple_(*(getattr(model, column) for column in key)).in_(lowered),
+            model.certificates == 0, model.persons == 0))
 
 
 def _month_of(column):
     """The first day of ``column``'s month, as a date on both backends."""
-    if _dialect() == "postgresql":
+    if counting.is_postgres():
         return cast(func.date_trunc("month", column), Date)
     return type_coerce(func.date(column, "start of month"), Date)
 
@@ -215,10 +208,7 @@ def raw_rows(plan_id: int, period_start: date, deadline: date, *, category: str 
     """The rollup rows of one plan computed from the certificates themselves
     (columns as ``Rollup``; one category, or all). ``rebuild`` inserts them;
     the dashboard reads them directly for a plan whose rollups are not kept."""
-    conditions = [Certificate.status == CertificateStatus.VALID, Certificate.kind != CertificateKind.AWARD,
-                  Certificate.issue_date >= period_start, Certificate.issue_date <= deadline]
-    if category is not None:
-        conditions.append(Certificate.programme_category == category)
+    conditions = _counted(period_start, deadline, category)
     # Ranked within the period only: rank 1 is the person's first certificate
     # of the category in this plan (wherever it was issued).
     ranked = select(
@@ -228,7 +218,6 @@ def raw_rows(plan_id: int, period_start: date, deadline: date, *, category: str 
                                order_by=(Certificate.issue_date, Certificate.id)).label("rank"),
     ).where(*conditions).cte("ranked")
     firsts = func.sum(case((ranked.c.rank == 1, 1), else_=0))
-    deepest = db.session.scalar(select(func.max(func.length(Certificate.region_path))).where(*conditions)) or 0
 
     def grouped(grain: str, starts_on, level: int):
         path = func.substr(ranked.c.region_path, 1, SEGMENT * level)
@@ -238,11 +227,43 @@ def raw_rows(plan_id: int, period_start: date, deadline: date, *, category: str 
                 .where(func.length(ranked.c.region_path) >= SEGMENT * level)
                 .group_by(ranked.c.category, path, starts_on))
 
-    parts = [grouped(grain, starts_on, level) for level in range(1, deepest // SEGMENT + 1)
+    parts = [grouped(grain, starts_on, level) for level in _levels(conditions)
              for grain, starts_on in ((MONTH, ranked.c.month), (DAY, ranked.c.day))]
     if not parts:  # no certificate at all: an empty result of the same shape
         parts = [grouped(MONTH, ranked.c.month, 1).where(literal(False))]
     return union_all(*parts)
+
+
+def raw_institution_rows(plan_id: int, period_start: date, deadline: date, *, category: str | None = None):
+    """The institution rollup rows of one plan computed from the certificates
+    themselves (columns as ``InstitutionRollup``; one category, or all)."""
+    conditions = [*_counted(period_start, deadline, category), Certificate.institution_id.is_not(None)]
+
+    def grouped(level: int):
+        path = func.substr(Certificate.region_path, 1, SEGMENT * level)
+        return (select(literal(plan_id).label("plan_id"), Certificate.programme_category.label("category"),
+                       path.label("region_path"), Certificate.institution_id,
+                       func.count().label("certificates"), func.count(distinct(Certificate.person_id)).label("persons"))
+                .where(*conditions, func.length(Certificate.region_path) >= SEGMENT * level)
+                .group_by(Certificate.programme_category, path, Certificate.institution_id))
+
+    parts = [grouped(level) for level in _levels(conditions)] or [grouped(1).where(literal(False))]
+    return union_all(*parts)
+
+
+def _counted(period_start: date, deadline: date, category: str | None) -> list:
+    """The certificates a plan counts: valid, not awards, issued within its period."""
+    conditions = [Certificate.status == CertificateStatus.VALID, Certificate.kind != CertificateKind.AWARD,
+                  Certificate.issue_date >= period_start, Certificate.issue_date <= deadline]
+    if category is not None:
+        conditions.append(Certificate.programme_category == category)
+    return conditions
+
+
+def _levels(conditions: list) -> range:
+    """1 … the deepest region level of the certificates these conditions pick."""
+    deepest = db.session.scalar(select(func.max(func.length(Certificate.region_path))).where(*conditions)) or 0
+    return range(1, deepest // SEGMENT + 1)
 
 
 def rebuild(plan: Plan | None = None) -> RebuildReport:
@@ -251,17 +272,20 @@ def rebuild(plan: Plan | None = None) -> RebuildReport:
     and keep them from now on for the plan's current period."""
     plans = [plan] if plan is not None else list(db.session.scalars(select(Plan).order_by(Plan.id)))
     db.session.flush()
-    if _dialect() == "postgresql":
+    if counting.is_postgres():
         # Certificate writes wait until this transaction ends (their changes
         # then go on top of the recount); the dashboard goes on reading.
         db.session.execute(text("LOCK TABLE quota_rollups IN EXCLUSIVE MODE"))
     ids = [item.id for item in plans]
     db.session.execute(delete(Rollup).where(Rollup.plan_id.in_(ids)))
+    db.session.execute(delete(InstitutionRollup).where(InstitutionRollup.plan_id.in_(ids)))
     db.session.execute(delete(RollupPlan).where(RollupPlan.plan_id.in_(ids)))
     report = {}
     for item in plans:
         db.session.execute(insert(Rollup).from_select(
-            list(KEY) + ["certificates", "persons"], raw_rows(item.id, item.period_start, item.deadline)))
+            [*KEY, *COUNTERS], raw_rows(item.id, item.period_start, item.deadline)))
+        db.session.execute(insert(InstitutionRollup).from_select(
+            [*INSTITUTION_KEY, *COUNTERS], raw_institution_rows(item.id, item.period_start, item.deadline)))
         db.session.execute(insert(RollupPlan).values(plan_id=item.id, period_start=item.period_start,
                                                      deadline=item.deadline, rebuilt_at=utcnow()))
         month = and_(Rollup.grain == MONTH, func.length(Rollup.region_path) == SEGMENT)  # each once: top level

@@ -201,6 +201,7 @@ def test_an_ended_plan_is_met_or_not_met_not_behind_its_pace():
 
 def test_people_on_a_running_class_are_in_training(plan, make_person, make_institution, certify, regions):
     from lms.training.models import ClassStatus
+    from lms.training.services import classes
     from tests.training import factories
 
     home = make_institution("130102")
@@ -213,6 +214,8 @@ def test_people_on_a_running_class_are_in_training(plan, make_person, make_insti
         return own.in_training
 
     assert in_training() == 0  # approved, not yet running
-    cls.status = ClassStatus.RUNNING
-    db.session.flush()
+    classes.start_class(cls, by=None)
+    assert cls.status == ClassStatus.RUNNING
     assert in_training() == 1  # the certified one is no longer "in training"
+    classes.close_class(cls, by=None)
+    assert in_training() == 0  # the class is over: no longer in training through it

@@ -17,9 +17,9 @@ from lms.exams.models import Attempt, AttemptStatus
 from lms.extensions import db
 from lms.people.models import Category
 from lms.quotas import rollups
-from lms.quotas.models import Plan, Rollup, RollupPlan
+from lms.quotas.models import InstitutionRollup, Plan, Rollup, RollupPlan
 from lms.quotas.progress import PACE_WINDOW_DAYS
-from lms.quotas.queries import monthly_trend, region_progress
+from lms.quotas.queries import institution_rows, monthly_trend, region_progress
 from tests.certs.conftest import EVIDENCE, add_programmes, complete_training, meet_requirements
 
 TODAY = date(2022, 1, 1)
@@ -31,7 +31,7 @@ SEGMENT = 7
 def _certificates() -> list:
     return db.session.execute(select(
         Certificate.id, Certificate.person_id, Certificate.programme_category, Certificate.kind,
-        Certificate.status, Certificate.issue_date, Certificate.region_path)).all()
+        Certificate.status, Certificate.issue_date, Certificate.region_path, Certificate.institution_id)).all()
 
 
 def _firsts(plan: Plan, category: str | None = None) -> dict[tuple[int, str], list]:
@@ -64,6 +64,28 @@ def reference_rows(plans: list[Plan]) -> set[tuple]:
                         counts[0] += 1
                         counts[1] += cert is items[0]
     return {(*key, certificates, persons) for key, (certificates, persons) in rows.items()}
+
+
+def reference_institution_rows(plans: list[Plan]) -> set[tuple]:
+    """(plan, category, region path, institution, certificates, persons): each
+    certificate in its issuer's row of every region level it lies in, each
+    holder once per such row."""
+    rows = defaultdict(lambda: [0, 0])
+    for plan in plans:
+        for (_person, category), items in _firsts(plan).items():
+            cells = [(plan.id, category, path, cert.institution_id) for cert in items if cert.institution_id
+                     for path in _levels(cert.region_path)]
+            for cell in cells:
+                rows[cell][0] += 1
+            for cell in set(cells):
+                rows[cell][1] += 1
+    return {(*key, certificates, persons) for key, (certificates, persons) in rows.items()}
+
+
+def stored_institution_rows() -> set[tuple]:
+    return {tuple(row) for row in db.session.execute(select(
+        InstitutionRollup.plan_id, InstitutionRollup.category, InstitutionRollup.region_path,
+        InstitutionRollup.institution_id, InstitutionRollup.certificates, InstitutionRollup.persons))}
 
 
 def stored_rows() -> set[tuple]:
@@ -146,12 +168,13 @@ def world(app, regions, make_institution, make_person, make_user, monkeypatch):
                 complete_training(someone, programme)
         return someone
 
-    return {"programmes": programmes, "home": home, "approver": approver, "person": person}
+    other = make_institution("130203", name="路南区福寿康养护理院")
+    return {"programmes": programmes, "home": home, "other": other, "approver": approver, "person": person}
 
 
-def _issue(world, person, code: str) -> Certificate:
-    return certs.issue_certificate(person, world["programmes"][code], issued_by=None, institution=world["home"],
-                                   evidence=EVIDENCE)
+def _issue(world, person, code: str, institution=None) -> Certificate:
+    return certs.issue_certificate(person, world["programmes"][code], issued_by=None,
+                                   institution=institution or world["home"], evidence=EVIDENCE)
 
 
 def _plans(*periods: tuple[str, date, date], kept: bool = True) -> list[Plan]:
@@ -192,7 +215,7 @@ def test_random_certificate_histories_keep_the_rollups_equal_to_a_count_from_scr
                      if cert.status in (CertificateStatus.VALID, CertificateStatus.PENDING)}
             free = [code for code, programme in world["programmes"].items() if programme.id not in taken]
             if free:
-                _issue(world, person, rng.choice(sorted(free)))
+                _issue(world, person, rng.choice(sorted(free)), rng.choice([world["home"], world["other"]]))
         elif operation == "approve":
             pending = [cert for cert in held if cert.status == CertificateStatus.PENDING]
             if pending:
@@ -210,7 +233,9 @@ def test_random_certificate_histories_keep_the_rollups_equal_to_a_count_from_scr
         done[operation] += 1
         if step % 25 == 24:
             assert stored_rows() == reference_rows(kept), f"after step {step}"
+            assert stored_institution_rows() == reference_institution_rows(kept), f"after step {step}"
     assert stored_rows() == reference_rows(kept)
+    assert stored_institution_rows() == reference_institution_rows(kept)
     assert all(row[-2] > 0 for row in stored_rows())  # nothing counted below zero, no empty rows
     assert min(done.values()) > 0 and len(done) == 6, done  # every kind of change happened
     assert db.session.scalar(select(Certificate.id).where(Certificate.status == CertificateStatus.SUPERSEDED))
@@ -219,6 +244,7 @@ def test_random_certificate_histories_keep_the_rollups_equal_to_a_count_from_scr
     rollups.rebuild()  # every plan: the kept ones give the same rows, the raw one is counted too
     assert {row for row in stored_rows() if row[0] != unkept.id} == before
     assert stored_rows() == reference_rows([*kept, unkept])
+    assert stored_institution_rows() == reference_institution_rows([*kept, unkept])
 
     db.session.execute(RollupPlan.__table__.delete().where(RollupPlan.plan_id == unkept.id))
     for plan in [*kept, unkept]:  # the last one read from the raw rows
@@ -227,6 +253,14 @@ def test_random_certificate_histories_keep_the_rollups_equal_to_a_count_from_scr
             for category in ("caregiver", "family_caregiver"):
                 for root in (regions["130000"], regions["130100"]):
                     assert_dashboard_matches(plan, category, root, today)
+        for category in ("caregiver", "family_caregiver"):
+            for root in (regions["130000"], regions["130100"], regions["130200"]):
+                names = {world["home"].id: world["home"].name, world["other"].id: world["other"].name}
+                expected = sorted(((names[institution], persons, certificates) for plan_id, category_, path,
+                                   institution, certificates, persons in reference_institution_rows([plan])
+                                   if category_ == category and path == root.path),
+                                  key=lambda row: (-row[2], row[0]))
+                assert institution_rows(plan, category, root, date(2023, 6, 1)) == expected, (plan.code, root.code)
 
 
 # --- small cases, counted by hand -----------------------------------------------------------

@@ -18,6 +18,7 @@ from lms.core import audit
 from lms.core.names import UnsafeName, clean_name
 from lms.core.time import utcnow
 from lms.extensions import db
+from lms.quotas import learners
 from lms.regions.models import Institution
 from lms.training.models import (
     ClassInstructor,
@@ -222,6 +223,7 @@ def start_class(cls: TrainingClass, *, by: User | None) -> None:
     _require(cls, {ClassStatus.APPROVED}, _l("start"))
     cls.status = ClassStatus.RUNNING
     db.session.flush()
+    learners.class_changed(cls)  # its trainees are now in training
     audit.record("training_class.started", cls, actor=by, old={"status": ClassStatus.APPROVED},
                  new={"status": ClassStatus.RUNNING})
 
@@ -231,6 +233,7 @@ def close_class(cls: TrainingClass, *, by: User | None) -> None:
     _require(cls, {ClassStatus.RUNNING}, _l("close"))
     cls.status, cls.closed_at = ClassStatus.CLOSED, utcnow()
     db.session.flush()
+    learners.class_changed(cls)  # in training now only through a course or another class
     audit.record("training_class.closed", cls, actor=by, old={"status": ClassStatus.RUNNING},
                  new={"status": ClassStatus.CLOSED})
 

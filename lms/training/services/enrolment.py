@@ -10,6 +10,7 @@ from lms.core.database import in_chunks
 from lms.core.time import utcnow
 from lms.extensions import db
 from lms.people.models import Person
+from lms.quotas import learners
 from lms.training.models import ClassEnrolment, ClassStatus, EnrolmentStatus, TrainingClass
 from lms.training.services.errors import TrainingError
 
@@ -76,6 +77,7 @@ def enrol(cls: TrainingClass, person: Person, *, by: User | None) -> ClassEnrolm
     enrolment.enrolled_at = None if full else now
     enrolment.enrolled_by_id = by.id if by else None
     db.session.flush()
+    learners.people_changed([person.id])  # a place on a running class puts them in training
     audit.record("training_class.waitlisted" if full else "training_class.enrolled", cls, actor=by,
                  new={"person": person.id, "status": enrolment.status})
     return enrolment
@@ -94,6 +96,7 @@ def withdraw(enrolment: ClassEnrolment, *, reason: str, by: User | None) -> Clas
     old = enrolment.status
     enrolment.status, enrolment.withdrawn_at = EnrolmentStatus.WITHDRAWN, utcnow()
     db.session.flush()
+    learners.people_changed([enrolment.person_id])
     audit.record("training_class.withdrawn", cls, actor=by,
                  old={"person": enrolment.person_id, "status": old},
                  new={"status": EnrolmentStatus.WITHDRAWN, "reason": reason.strip()})
@@ -117,4 +120,5 @@ def promote_waiting(cls: TrainingClass, *, by: User | None) -> list[ClassEnrolme
         audit.record("training_class.promoted", cls, actor=by,
                      old={"person": enrolment.person_id, "status": EnrolmentStatus.WAITING},
                      new={"status": EnrolmentStatus.ENROLLED, "reason": "place freed"})
+    learners.people_changed(enrolment.person_id for enrolment in waiting)
     return waiting

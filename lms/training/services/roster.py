@@ -23,6 +23,7 @@ from lms.core.time import utcnow
 from lms.extensions import db
 from lms.people.models import Category, Person, PersonCategory
 from lms.people.services import MOBILE_PATTERN, id_number_columns, id_number_fingerprint
+from lms.quotas import learners
 from lms.regions.models import Region, RegionLevel
 from lms.training.models import ClassEnrolment, EnrolmentStatus, TrainingClass
 from lms.training.roster_sheet import Problem, RosterRow, RosterUpload, roster_spec
@@ -90,6 +91,7 @@ def import_roster(cls: TrainingClass, upload: RosterUpload, *, file_name: str, d
     new_rows = [row for row in rows if row.person_id is None]
     new_people = _register(cls, new_rows, by)
     enrolled, waiting = _enrol(cls, rows, by)
+    learners.people_changed(row.person_id for row in rows[:enrolled])  # places on a running class count
     result = RosterResult(new_people=new_people, existing_people=len(rows) - new_people,
                           enrolled=enrolled, waiting=waiting)
     audit.record("training_class.roster_imported", cls, actor=by, new={

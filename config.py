@@ -34,6 +34,9 @@ class Config:
     # None means "a SQLite file under the instance folder" (resolved in create_app).
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+    # A PostgreSQL read replica of the primary: the quota dashboard and its
+    # export read from it (lms.core.replica); unset, everything reads the primary.
+    DATABASE_REPLICA_URL = _env("DATABASE_REPLICA_URL")
 
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL") or "memory://"

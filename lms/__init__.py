@@ -65,11 +65,18 @@ def _init_extensions(app: Flask) -> None:
     from lms.core.access import refuse_undeclared_views
     from lms.core.database import configure_sqlite
     from lms.core.preferences import current_language
+    from lms.core.replica import REPLICA
     from lms.extensions import babel, cache, csrf, db, limiter, migrate
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    if app.config.get("DATABASE_REPLICA_URL"):
+        app.config["SQLALCHEMY_BINDS"] = {**app.config.get("SQLALCHEMY_BINDS", {}),
+                                          REPLICA: app.config["DATABASE_REPLICA_URL"]}
     db.init_app(app)
+    # The replica holds the primary's tables (streamed by PostgreSQL), none of
+    # its own: create_all/drop_all must never reach it.
+    db.metadatas.pop(REPLICA, None)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, render_as_batch=True, directory=str(Path(app.root_path).parent / "migrations"))

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.core.access import Role, allow, current_scopes, in_scope
+from lms.core.replica import reads_replica
 from lms.core.time import local_today
 from lms.core.vocabulary import AUDIENCES
 from lms.extensions import db
@@ -72,6 +73,7 @@ def _dashboard(code: str):
 
 @bp.get("/regions/<code>")
 @allow(Role.CIVIL_AFFAIRS)
+@reads_replica
 def region(code: str):
     region, plans, plan, category, today, own, rows, sort = _dashboard(code)
     editable = {row.region.id for row in rows if _can_edit(row.region)}
@@ -89,6 +91,7 @@ def region(code: str):
 
 @bp.get("/regions/<code>/export.xlsx")
 @allow(Role.CIVIL_AFFAIRS)
+@reads_replica
 def export(code: str):
     region, _plans, plan, category, _today_, own, rows, _sort = _dashboard(code)
     title = f"{region.name} · {plan.name} · {AUDIENCES[category]}"

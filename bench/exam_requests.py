@@ -19,59 +19,13 @@ adds a cProfile of that step's requests, sorted by own time.
 """
 
 import argparse
-import base64
-import cProfile
 import io
-import os
 import pstats
 import random
-import secrets
-import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "scripts"))
+from request_meter import Meter, fresh_postgres, new_id_key, production_app, signed_in_client
 
 STEPS = ("healthz", "my exams", "start", "paper", "save", "submit", "result")
-
-
-class Meter:
-    """CPU time and statements per step; optionally a profile of one step."""
-
-    def __init__(self, engine, profiled: str | None):
-        from exam_surge import CpuMeter
-        from sqlalchemy import event
-
-        self.postgres = CpuMeter(os.getpid(), engine.url.database)
-        self.cpu: dict[str, list[float]] = {step: [] for step in STEPS}
-        self.postgres_cpu: dict[str, float] = {step: 0.0 for step in STEPS}
-        self.statements: dict[str, list[int]] = {step: [] for step in STEPS}
-        self.profiled = profiled
-        self.profile = cProfile.Profile(time.process_time) if profiled else None
-        self._count = 0
-        event.listen(engine, "before_cursor_execute", self._counted)
-
-    def _counted(self, *_args, **_kwargs) -> None:
-        self._count += 1
-
-    def measure(self, step: str, call):
-        self._count = 0
-        self.postgres.start()
-        if step == self.profiled:
-            self.profile.enable()
-        started = time.process_time()
-        response = call()
-        spent = time.process_time() - started
-        if step == self.profiled:
-            self.profile.disable()
-        self.postgres_cpu[step] += self.postgres.stop()["postgres"] * 1000
-        self.cpu[step].append(spent * 1000)
-        self.statements[step].append(self._count)
-        return response
 
 
 def walk(client, meter: Meter, exam_id: int, saves: int, rng: random.Random) -> None:
@@ -110,59 +64,30 @@ def main() -> None:
     parser.add_argument("--profile", choices=STEPS, help="cProfile this step's requests")
     args = parser.parse_args()
 
-    import re
-    import tempfile
-
-    import pgdb
     from exam_surge import PASSWORD, seed
 
-    admin_url = os.environ.get("LMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    if pgdb.main(["pgdb", "check", admin_url]) != 0:
-        sys.exit(f"PostgreSQL does not answer on {admin_url}")
-    name = f"carelms_requests_{os.getpid()}"
-    folder = tempfile.TemporaryDirectory()
-    os.environ["LMS_INSTANCE_PATH"] = folder.name
-    url = pgdb.create_database(admin_url, name)
-    try:
-        id_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
-        usernames, exam_id = seed(url, id_key, args.candidates, random.Random(1))
-        from lms import create_app
-        from lms.extensions import db
+    from lms.extensions import db
 
-        app = create_app("production", SQLALCHEMY_DATABASE_URI=url, SECRET_KEY=secrets.token_urlsafe(32),
-                         ID_ENCRYPTION_KEY=id_key, SESSION_COOKIE_SECURE=False,
-                         LOGIN_LIMIT_PER_ADDRESS="1000000 per minute", LOGIN_LIMIT_PER_ACCOUNT="1000 per minute")
+    with fresh_postgres("requests") as (url, _folder):
+        id_key = new_id_key()
+        usernames, exam_id = seed(url, id_key, args.candidates, random.Random(1))
+        app = production_app(url, id_key)
         with app.app_context():
-            meter = Meter(db.engine, args.profile)
+            meter = Meter(db.engine, STEPS, args.profile)
         rng = random.Random(2)
         for username in usernames:
-            client = app.test_client()
-            page = client.get("/login").get_data(as_text=True)
-            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-            signed = client.post("/login", data={"csrf_token": token, "username": username,
-                                                 "password": PASSWORD, "next": ""})
-            assert signed.status_code == 302, signed.status_code
-            walk(client, meter, exam_id, args.saves, rng)
+            walk(signed_in_client(app, username, PASSWORD), meter, exam_id, args.saves, rng)
         print(f"{args.candidates} candidates, {args.saves} saves each; CPU ms per request "
               "(first candidate dropped: warm-up)")
-        print(f"{'step':<10} {'mean':>7} {'median':>7} {'PostgreSQL':>11} {'statements':>11}")
-        for step in STEPS:
-            values = meter.cpu[step][1:] if step != "save" else meter.cpu[step][args.saves:]
-            postgres = meter.postgres_cpu[step] / len(meter.cpu[step])  # /proc ticks: a mean over all
-            print(f"{step:<10} {statistics.fmean(values):7.2f} {statistics.median(values):7.2f} "
-                  f"{postgres:11.2f} {meter.statements[step][-1]:>11}")
+        meter.print_table(lambda step, values: values[1:] if step != "save" else values[args.saves:])
         if meter.profile:
-            out = io.StringIO()
-            pstats.Stats(meter.profile, stream=out).sort_stats("tottime").print_stats(40)
-            print(out.getvalue())
-            out = io.StringIO()
-            pstats.Stats(meter.profile, stream=out).sort_stats("cumulative").print_stats(60)
-            print(out.getvalue())
+            for order, lines in (("tottime", 40), ("cumulative", 60)):
+                out = io.StringIO()
+                pstats.Stats(meter.profile, stream=out).sort_stats(order).print_stats(lines)
+                print(out.getvalue())
         with app.app_context():
             db.engine.dispose()
-    finally:
-        pgdb.main(["pgdb", "drop", admin_url, name])
-        folder.cleanup()
+
 
 if __name__ == "__main__":
     main()

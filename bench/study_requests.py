@@ -21,21 +21,11 @@ statements sent.
 """
 
 import argparse
-import os
-import re
-import statistics
-import sys
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "scripts"))
+from request_meter import TOKEN, Meter, fresh_postgres, new_id_key, production_app, signed_in_client
 
 STEPS = ("my learning", "course", "lesson", "heartbeat", "quiz")
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def _back_date_clock(app, username: str, seconds: int) -> None:
@@ -89,55 +79,23 @@ def main() -> None:
     parser.add_argument("--beats", type=int, default=10)
     args = parser.parse_args()
 
-    import base64
-    import secrets
-
-    import pgdb
-    from exam_requests import Meter
     from heartbeats import PASSWORD, seed_bulk
 
-    admin_url = os.environ.get("LMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    if pgdb.main(["pgdb", "check", admin_url]) != 0:
-        sys.exit(f"PostgreSQL does not answer on {admin_url}")
-    name = f"carelms_study_{os.getpid()}"
-    folder = tempfile.TemporaryDirectory()
-    os.environ["LMS_INSTANCE_PATH"] = folder.name
-    url = pgdb.create_database(admin_url, name)
-    try:
-        from lms import create_app
-        from lms.extensions import db
+    from lms.extensions import db
 
-        id_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
-        app = create_app("production", SQLALCHEMY_DATABASE_URI=url, SECRET_KEY=secrets.token_urlsafe(32),
-                         ID_ENCRYPTION_KEY=id_key, SESSION_COOKIE_SECURE=False,
-                         LOGIN_LIMIT_PER_ADDRESS="1000000 per minute", LOGIN_LIMIT_PER_ACCOUNT="1000 per minute")
-        _user_ids, usernames, lesson_id = seed_bulk(app, args.learners, Path(folder.name))
+    with fresh_postgres("study") as (url, folder):
+        app = production_app(url, new_id_key())
+        _user_ids, usernames, lesson_id = seed_bulk(app, args.learners, folder)
         with app.app_context():
-            meter = Meter(db.engine, None)
-            meter.cpu = {step: [] for step in STEPS}
-            meter.postgres_cpu = {step: 0.0 for step in STEPS}
-            meter.statements = {step: [] for step in STEPS}
+            meter = Meter(db.engine, STEPS)
         for username in usernames:
-            client = app.test_client()
-            token = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
-            signed = client.post("/login", data={"csrf_token": token, "username": username,
-                                                 "password": PASSWORD, "next": ""})
-            assert signed.status_code == 302, signed.status_code
-            walk(app, client, meter, username, lesson_id, args.beats)
+            walk(app, signed_in_client(app, username, PASSWORD), meter, username, lesson_id, args.beats)
         print(f"{args.learners} learners, {args.beats} heartbeats each; CPU ms per request "
               "(first learner dropped: warm-up; first beat of each learner dropped: it starts the stretch)")
-        print(f"{'step':<12} {'mean':>7} {'median':>7} {'PostgreSQL':>11} {'statements':>11}")
-        for step in STEPS:
-            values = meter.cpu[step][1:] if step != "heartbeat" else [
-                value for index, value in enumerate(meter.cpu[step][args.beats:]) if index % args.beats]
-            postgres = meter.postgres_cpu[step] / len(meter.cpu[step])  # /proc ticks: a mean over all
-            print(f"{step:<12} {statistics.fmean(values):7.2f} {statistics.median(values):7.2f} "
-                  f"{postgres:11.2f} {meter.statements[step][-1]:>11}")
+        meter.print_table(lambda step, values: values[1:] if step != "heartbeat" else [
+            value for index, value in enumerate(values[args.beats:]) if index % args.beats])
         with app.app_context():
             db.engine.dispose()
-    finally:
-        pgdb.main(["pgdb", "drop", admin_url, name])
-        folder.cleanup()
 
 
 if __name__ == "__main__":

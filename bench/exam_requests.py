@@ -19,8 +19,6 @@ adds a cProfile of that step's requests, sorted by own time.
 """
 
 import argparse
-import io
-import pstats
 import random
 
 from request_meter import Meter, fresh_postgres, new_id_key, production_app, signed_in_client
@@ -80,11 +78,7 @@ def main() -> None:
         print(f"{args.candidates} candidates, {args.saves} saves each; CPU ms per request "
               "(first candidate dropped: warm-up)")
         meter.print_table(lambda step, values: values[1:] if step != "save" else values[args.saves:])
-        if meter.profile:
-            for order, lines in (("tottime", 40), ("cumulative", 60)):
-                out = io.StringIO()
-                pstats.Stats(meter.profile, stream=out).sort_stats(order).print_stats(lines)
-                print(out.getvalue())
+        meter.print_profile()
         with app.app_context():
             db.engine.dispose()
 

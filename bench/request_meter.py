@@ -4,7 +4,9 @@ it, signed-in test clients, and a meter of CPU and statements per step."""
 
 import base64
 import cProfile
+import io
 import os
+import pstats
 import re
 import secrets
 import statistics
@@ -113,3 +115,12 @@ class Meter:
             postgres = self.postgres_cpu[step] / len(self.cpu[step])
             print(f"{step:<{width}} {statistics.fmean(values):7.2f} {statistics.median(values):7.2f} "
                   f"{postgres:11.2f} {self.statements[step][-1]:>11}")
+
+    def print_profile(self) -> None:
+        """The profiled step's functions, by own time and by cumulative time."""
+        if self.profile is None:
+            return
+        for order, lines in (("tottime", 40), ("cumulative", 60)):
+            out = io.StringIO()
+            pstats.Stats(self.profile, stream=out).sort_stats(order).print_stats(lines)
+            print(out.getvalue())

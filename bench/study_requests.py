@@ -2,7 +2,7 @@
 milliseconds and SQL statements per step, on PostgreSQL, with the production
 configuration — the figures behind the README's capacity table.
 
-    .venv/bin/python bench/study_requests.py [--learners 40] [--beats 10]
+    .venv/bin/python bench/study_requests.py [--learners 40] [--beats 10] [--profile STEP]
 
 A fresh database gets the heartbeat bench's seed (regions, a public course of
 two 45-minute lessons, LEARNERS enrolled trainees with accounts). Each learner
@@ -17,7 +17,7 @@ bench/heartbeats.py --http.
 Prints, per step, the mean and median CPU time of the process (the test
 client included, which is small), the PostgreSQL backends' CPU (read from
 /proc in 10 ms ticks, so a mean over all the step's requests) and the
-statements sent.
+statements sent. ``--profile STEP`` adds a cProfile of that step's requests.
 """
 
 import argparse
@@ -77,6 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=40)
     parser.add_argument("--beats", type=int, default=10)
+    parser.add_argument("--profile", choices=STEPS, help="cProfile this step's requests")
     args = parser.parse_args()
 
     from heartbeats import PASSWORD, seed_bulk
@@ -87,13 +88,14 @@ def main() -> None:
         app = production_app(url, new_id_key())
         _user_ids, usernames, lesson_id = seed_bulk(app, args.learners, folder)
         with app.app_context():
-            meter = Meter(db.engine, STEPS)
+            meter = Meter(db.engine, STEPS, args.profile)
         for username in usernames:
             walk(app, signed_in_client(app, username, PASSWORD), meter, username, lesson_id, args.beats)
         print(f"{args.learners} learners, {args.beats} heartbeats each; CPU ms per request "
               "(first learner dropped: warm-up; first beat of each learner dropped: it starts the stretch)")
         meter.print_table(lambda step, values: values[1:] if step != "heartbeat" else [
             value for index, value in enumerate(values[args.beats:]) if index % args.beats])
+        meter.print_profile()
         with app.app_context():
             db.engine.dispose()
 

@@ -15,6 +15,7 @@ QR code, set with the embedded fonts' glyph ids and widths.
 import io
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -28,6 +29,10 @@ logger = logging.getLogger(__name__)
 
 POINTS_PER_MM = 72 / 25.4
 NOTDEF = 0
+# A space no embedded font prints (the subset may leave blanks out, e.g. the
+# ideographic space of "姓　　名") is not drawn but moved over: one em for a
+# full-width space, a quarter em for any other.
+GAP = -1
 # Never at the start of a line (Chinese line-breaking rules): they hang at the end instead.
 NO_LINE_START = set("，。、；：？！）》」』”’,.;:!?)]}%")
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-/:_@%?=&#+]*|.", re.DOTALL)
@@ -116,37 +121,57 @@ class Typesetter:
         return sorted(self.fonts, key=place)  # stable: otherwise in document order
 
     def glyph(self, key: str, char: str) -> tuple[EmbeddedFont, int]:
-        """(font, glyph id) that prints ``char`` in the font of ``key``."""
+        """(font, glyph id) that prints ``char`` in the font of ``key``; the
+        glyph id is ``GAP`` for a space no embedded font prints."""
         found = self._glyphs.get((key, char))
         if found is None:
             candidates = self._candidates[key]
             found = next(((f, f.cids[char]) for f in candidates if char in f.cids), None)
-            if found is None:
+            if found is None and char.isspace():
+                found = (candidates[0], GAP)
+            elif found is None:
                 logger.warning("no embedded font prints U+%04X; it shows as a blank box", ord(char))
                 found = (candidates[0], NOTDEF)
             self._glyphs[(key, char)] = found
         return found
+
+    def advance(self, char: str, font: EmbeddedFont, cid: int) -> float:
+        """How far ``char`` moves the pen, in 1/1000 em."""
+        if cid == GAP:
+            return 1000.0 if unicodedata.east_asian_width(char) in "FW" else 250.0
+        return font.widths.get(cid, font.default_width)
 
     def width(self, text: str, key: str, size: float, spacing: float = 0.0) -> float:
         """Width of ``text`` in points."""
         total = 0.0
         for char in text:
             font, cid = self.glyph(key, char)
-            total += font.widths.get(cid, font.default_width) * size / 1000 + spacing
+            total += self.advance(char, font, cid) * size / 1000 + spacing
         return total - spacing if text else 0.0
 
-    def show(self, text: str, key: str, size: float) -> str:
-        """Text-showing operators for ``text``, switching font where a character needs it."""
+    def show(self, text: str, key: str, size: float, spacing: float = 0.0) -> str:
+        """Text-showing operators for ``text``, switching font where a
+        character needs it and moving over the spaces no font prints (by
+        their advance and the character spacing ``Tc``, which a move skips)."""
         parts, run_font, run = [], None, []
+
+        def flush() -> None:
+            if run:
+                parts.append(f"{run_font.resource} {size:.2f} Tf <{''.join(run)}> Tj")
+                run.clear()
+
         for char in text:
             font, cid = self.glyph(key, char)
-            if font is not run_font and run:
-                parts.append(f"{run_font.resource} {size:.2f} Tf <{''.join(run)}> Tj")
-                run = []
+            if cid == GAP:
+                flush()
+                move = self.advance(char, font, cid) + spacing * 1000 / size
+                parts.append(f"[{-move:.1f}] TJ")  # negative: to the right
+                continue
+            if font is not run_font:
+                flush()
             run_font = font
             run.append(f"{cid:04x}")
-        if run:
-            parts.append(f"{run_font.resource} {size:.2f} Tf <{''.join(run)}> Tj")
+        flush()
         return "\n".join(parts)
 
 
@@ -189,7 +214,7 @@ class PageWriter:
         left = x * POINTS_PER_MM - {"left": 0, "center": width / 2, "right": width}[align]
         baseline = self.page_height - y * POINTS_PER_MM
         return (f"BT {_colour(colour)} {spacing:.2f} Tc 1 0 0 1 {left:.2f} {baseline:.2f} Tm\n"
-                f"{self.typesetter.show(text, font, size)}\nET")
+                f"{self.typesetter.show(text, font, size, spacing)}\nET")
 
     def _text(self, item: Text) -> str:
         return self._line(item.text, x=item.x, y=item.y, size=item.size, font=item.font, align=item.align,

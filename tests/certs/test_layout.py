@@ -52,6 +52,16 @@ def test_digit_runs_stay_whole_unless_break_all():
     assert all(setter.width(line, "serif", 10) <= 80 + 1e-6 for line in broken)
 
 
+def test_a_space_no_font_prints_is_moved_over_not_drawn_as_a_box(caplog):
+    setter = typesetter({"姓": 1000, "名": 1000})  # the subset left the ideographic space out
+    assert setter.width("姓　　名", "serif", 10) == 40  # four full-width characters of 10 pt
+    assert setter.width("姓 名", "serif", 10) == 22.5  # an ordinary space: a quarter em
+    shown = setter.show("姓　　名", "serif", 10, spacing=1)
+    moves = re.findall(r"\[(-?[\d.]+)\] TJ", shown)
+    assert moves == ["-1100.0", "-1100.0"]  # one em and the character spacing, to the right
+    assert "0000" not in shown and "no embedded font" not in caplog.text  # no blank box, no warning
+
+
 def test_first_line_indent_takes_its_room():
     setter = typesetter({c: 1000 for c in "一二三四五六"})
     assert stamping.wrap(paragraph("一二三四五六", 4, indent=2), setter) == ["一二", "三四五六"]

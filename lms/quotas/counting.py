@@ -9,7 +9,7 @@ reads only the rows of the region it shows and of its children.
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Integer, bindparam, text
+from sqlalchemy import Integer, bindparam, delete, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.extensions import db
@@ -18,6 +18,7 @@ SEGMENT = 7  # "130100/": every GB/T 2260 code is 6 digits, plus the slash
 # First key of pg_advisory_xact_lock(key, person id): keeps these locks apart
 # from advisory locks taken for anything else.
 PERSON_LOCK_SPACE = 4_201
+ROWS_PER_STATEMENT = 2_000  # bounded statements, even for a nation's worth of days or counties
 
 
 def region_levels(path: str) -> list[str]:
@@ -32,17 +33,25 @@ def is_postgres() -> bool:
 
 def add_counts(model, key: tuple[str, ...], deltas: Mapping[tuple, Iterable[int]], counters: tuple[str, ...]) -> None:
     """Add ``deltas`` ({key values: differences of ``counters``}) to
-    ``model``'s rows with one upsert (``n = n + excluded.n``), so that
+    ``model``'s rows with upserts (``n = n + excluded.n``), so that
     concurrent writers never lose each other's counts. Rows go in key order,
-    so that concurrent writers lock shared rows in the same order."""
-    if not deltas:
-        return
-    rows = [{**dict(zip(key, values, strict=True)), **dict(zip(counters, differences, strict=True))}
-            for values, differences in sorted(deltas.items())]
-    stmt = (postgresql.insert if is_postgres() else sqlite.insert)(model).values(rows)
-    db.session.execute(stmt.on_conflict_do_update(
-        index_elements=list(key),
-        set_={name: getattr(model, name) + getattr(stmt.excluded, name) for name in counters}))
+    so that concurrent writers lock shared rows in the same order. Rows
+    counted down to nothing go, so that the table is exactly what a rebuild
+    writes."""
+    changed = sorted((values, tuple(differences)) for values, differences in deltas.items() if any(differences))
+    insert = postgresql.insert if is_postgres() else sqlite.insert
+    for start in range(0, len(changed), ROWS_PER_STATEMENT):
+        rows = [{**dict(zip(key, values, strict=True)), **dict(zip(counters, differences, strict=True))}
+                for values, differences in changed[start:start + ROWS_PER_STATEMENT]]
+        stmt = insert(model).values(rows)
+        db.session.execute(stmt.on_conflict_do_update(
+            index_elements=list(key),
+            set_={name: getattr(model, name) + getattr(stmt.excluded, name) for name in counters}))
+    lowered = [values for values, differences in changed if min(differences) < 0]
+    for start in range(0, len(lowered), ROWS_PER_STATEMENT):
+        db.session.execute(delete(model).where(
+            tuple_(*(getattr(model, column) for column in key)).in_(lowered[start:start + ROWS_PER_STATEMENT]),
+            *(getattr(model, name) == 0 for name in counters)))
 
 
 def lock_people(person_ids: Iterable[int]) -> None:

@@ -66,10 +66,7 @@ def rebuild() -> int:
         for level in region_levels(path):
             taken[(category, level, closed_on)] += n
             passed[(category, level, closed_on)] += int(n_passed or 0)
-    keys = sorted(taken)
-    for start in range(0, len(keys), 2_000):  # bounded statements on a nation's worth of days
-        chunk = keys[start:start + 2_000]
-        _add(Counter({key: taken[key] for key in chunk}), passed)
+    _add(taken, passed)
     return attempts
 
 

@@ -40,6 +40,7 @@ from lms.training.models import (
 )
 
 CHUNK = 500  # persons per statement: bounded IN lists for a whole roster
+COUNT_KEY = ("category", "region_path")
 
 
 def people_changed(person_ids: Iterable[int]) -> None:
@@ -129,13 +130,7 @@ def _recount(ids: list[int]) -> None:
         db.session.execute(insert(Learner), [
             {"person_id": person, "category": category, "region_path": now[(person, category)]}
             for person, category in new])
-    changed = {key: (n,) for key, n in deltas.items() if n}
-    counting.add_counts(LearnerCount, ("category", "region_path"), changed, ("learners",))
-    # Counts brought down to nothing go, so that the table is what a rebuild writes.
-    lowered = [key for key, n in deltas.items() if n < 0]
-    if lowered:
-        db.session.execute(delete(LearnerCount).where(
-            tuple_(LearnerCount.category, LearnerCount.region_path).in_(lowered), LearnerCount.learners == 0))
+    counting.add_counts(LearnerCount, COUNT_KEY, {key: (n,) for key, n in deltas.items()}, ("learners",))
 
 
 def rebuild() -> int:
@@ -151,12 +146,11 @@ def rebuild() -> int:
     db.session.execute(delete(Learner))
     db.session.execute(insert(Learner).from_select(["person_id", "category", "region_path"], in_training()))
     totals: Counter = Counter()
+    in_training_now = 0
     for category, path, n in db.session.execute(
             select(Learner.category, Learner.region_path, func.count()).group_by(Learner.category, Learner.region_path)):
+        in_training_now += n
         for level in counting.region_levels(path):
             totals[(category, level)] += n
-    keys = sorted(totals)
-    for start in range(0, len(keys), 2_000):  # bounded statements for a nation's counties
-        counting.add_counts(LearnerCount, ("category", "region_path"),
-                            {key: (totals[key],) for key in keys[start:start + 2_000]}, ("learners",))
-    return sum(n for (category, path), n in totals.items() if len(path) == counting.SEGMENT)
+    counting.add_counts(LearnerCount, COUNT_KEY, {key: (n,) for key, n in totals.items()}, ("learners",))
+    return in_training_now

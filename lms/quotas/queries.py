@@ -85,16 +85,17 @@ def plan_by_code(code: str) -> Plan | None:
     return db.session.scalar(select(Plan).where(Plan.code == code))
 
 
-def _rollup_source(plan: Plan, category: str):
-    """The rows to sum — (grain, region_path, starts_on, persons,
-    certificates) — and the conditions that pick the plan's and category's:
-    the kept rollups, or the same rows computed from the raw certificates."""
+def _rollup_source(plan: Plan, category: str, model=Rollup, raw=rollups.raw_rows):
+    """The rows to read — of ``model``: ``Rollup`` or ``InstitutionRollup`` —
+    and the conditions that pick the plan's and category's: the kept rows,
+    or the same rows computed from the raw certificates (``raw``: the
+    module's function that computes them) when the plan's are not kept."""
     if rollups.is_kept(plan):
-        table = Rollup.__table__
+        table = model.__table__
         return table, [table.c.plan_id == plan.id, table.c.category == category]
     current_app.logger.warning("quotas: no rollups for plan %s, counting raw certificates; "
                                "run `flask quotas rebuild`", plan.code)
-    return rollups.raw_rows(plan.id, plan.period_start, plan.deadline, category=category).subquery(), []
+    return raw(plan.id, plan.period_start, plan.deadline, category=category).subquery(), []
 
 
 @dataclass(frozen=True)
@@ -266,12 +267,7 @@ def institution_rows(plan: Plan, category: str, root: Region, today: date, limit
 
 
 def _institution_rows(plan: Plan, category: str, root: Region, limit: int):
-    if rollups.is_kept(plan):
-        cells = InstitutionRollup.__table__
-        conditions = [cells.c.plan_id == plan.id, cells.c.category == category]
-    else:
-        cells, conditions = rollups.raw_institution_rows(plan.id, plan.period_start, plan.deadline,
-                                                         category=category).subquery(), []
+    cells, conditions = _rollup_source(plan, category, InstitutionRollup, rollups.raw_institution_rows)
     stmt = (select(Institution.name, cells.c.persons, cells.c.certificates)
             .join(Institution, Institution.id == cells.c.institution_id)
             .where(*conditions, cells.c.region_path == root.path)

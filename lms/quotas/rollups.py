@@ -34,7 +34,6 @@ from sqlalchemy import (
     literal,
     select,
     text,
-    tuple_,
     type_coerce,
     union_all,
 )
@@ -126,8 +125,8 @@ def record_change(*, validated: Iterable[Certificate] = (), invalidated: Iterabl
             for held, sign in ((after.values(), +1), (before.values(), -1)):
                 _add(deltas, (plan_id, category), held, period, sign)
                 _add_by_institution(by_institution, (plan_id, category), held, period, sign)
-    _apply(Rollup, KEY, deltas)
-    _apply(InstitutionRollup, INSTITUTION_KEY, by_institution)
+    counting.add_counts(Rollup, KEY, deltas, COUNTERS)
+    counting.add_counts(InstitutionRollup, INSTITUTION_KEY, by_institution, COUNTERS)
 
 
 def kept_periods() -> dict[int, tuple[date, date]]:
@@ -183,18 +182,6 @@ def _cells(plan_category: tuple[int, str], item: _Held) -> list[tuple]:
     month = item.issue_date.replace(day=1)
     return [cell for path in region_levels(item.region_path)
             for cell in ((*plan_category, MONTH, path, month), (*plan_category, DAY, path, item.issue_date))]
-
-
-def _apply(model, key: tuple[str, ...], deltas: dict[tuple, list[int]]) -> None:
-    changed = {row: counts for row, counts in deltas.items() if counts != [0, 0]}
-    counting.add_counts(model, key, changed, COUNTERS)
-    # Rows counted down to nothing go, so that the table is exactly what a
-    # rebuild would write.
-    lowered = [row for row, (certificates, persons) in changed.items() if certificates < 0 or persons < 0]
-    if lowered:
-        db.session.execute(delete(model).where(
-            tuple_(*(getattr(model, column) for column in key)).in_(lowered),
-            model.certificates == 0, model.persons == 0))
 
 
 def _month_of(column):

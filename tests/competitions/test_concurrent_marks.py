@@ -3,7 +3,6 @@ station at the same moment, each with a connection of its own, lose
 nothing; two saves of one mark racing each other keep the newer one."""
 
 import random
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +11,7 @@ from lms.competitions.models import Aspect, Judge, Mark
 from lms.competitions.services import judging
 from lms.extensions import db
 from tests.competitions import factories
+from tests.concurrency import run_at_once
 from tests.conftest import is_postgres
 
 pytestmark = pytest.mark.skipif(not is_postgres(), reason="row locks and upserts under load: PostgreSQL only")
@@ -51,29 +51,6 @@ def _seed() -> dict:
     return seeded
 
 
-def _run(app, work: list, errors: list) -> None:
-    """Start one thread per item of ``work`` (a function taking no argument),
-    all released together, each in an app context of its own."""
-    barrier = threading.Barrier(len(work))
-
-    def run(job):
-        with app.app_context():
-            try:
-                barrier.wait(20)
-                job()
-            except Exception as error:  # reported by the test
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in work]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not any(thread.is_alive() for thread in threads)
-
-
 def test_judges_marking_at_once_lose_no_mark(make_committed_app):
     app = make_committed_app()
     with app.app_context():
@@ -105,9 +82,7 @@ def test_judges_marking_at_once_lose_no_mark(make_committed_app):
                 assert outcome.outcome == judging.SaveOutcome.SAVED
         return work
 
-    errors: list = []
-    _run(app, [judge(user_id) for user_id in seeded["users"]], errors)
-    assert errors == []
+    assert run_at_once(app, [judge(user_id) for user_id in seeded["users"]]) == []
     with app.app_context():
         stored = {(user_id, contestant_id, aspect_id): value for user_id, contestant_id, aspect_id, value in
                   db.session.execute(select(Judge.user_id, Mark.contestant_id, Mark.aspect_id, Mark.value)
@@ -142,7 +117,7 @@ def test_two_saves_of_one_mark_racing_keep_the_newer(make_committed_app):
     errors: list = []
     for contestant_id, aspect_id, allowed in targets:
         older, newer = allowed[0], allowed[-1]  # different values: the winner is visible
-        _run(app, [save(contestant_id, aspect_id, older, 1), save(contestant_id, aspect_id, newer, 2)], errors)
+        errors += run_at_once(app, [save(contestant_id, aspect_id, older, 1), save(contestant_id, aspect_id, newer, 2)])
     assert errors == []
     with app.app_context():
         rows = db.session.execute(select(Mark.contestant_id, Mark.aspect_id, Mark.value, Mark.seq)).all()

@@ -150,6 +150,16 @@ def test_random_histories_keep_the_people_in_training_equal_to_a_count_from_scra
     assert stored() == before
 
 
+def region_progress_for(root):
+    """The caregivers' dashboard figures of ``root`` under a plan running now."""
+    from lms.quotas.models import Plan
+
+    plan = Plan(code=f"p{root.code}", name="测试指标", period_start=date(2026, 1, 1), deadline=date(2027, 12, 31))
+    db.session.add(plan)
+    db.session.flush()
+    return region_progress(plan, "caregiver", root, date(2026, 6, 1))
+
+
 def test_the_dashboard_counts_the_kept_learners_by_child_region(world, regions):
     caregiving = world["courses"][0]
     people = world["people"]  # 长安区, 桥西区, 路南区 (唐山), 石家庄市 itself, 长安区, 桥西区
@@ -162,15 +172,6 @@ def test_the_dashboard_counts_the_kept_learners_by_child_region(world, regions):
     own, rows = region_progress_for(regions["130100"])
     assert own.in_training == 5  # one of them is placed at the unit itself, in no county
     assert {row.region.code: row.in_training for row in rows} == {"130102": 2, "130104": 2}
-
-
-def region_progress_for(root):
-    from lms.quotas.models import Plan
-
-    plan = Plan(code=f"p{root.code}", name="测试指标", period_start=date(2026, 1, 1), deadline=date(2027, 12, 31))
-    db.session.add(plan)
-    db.session.flush()
-    return region_progress(plan, "caregiver", root, date(2026, 6, 1))
 
 
 def test_a_roster_import_counts_the_places_not_the_waiting_list(roster, rng):

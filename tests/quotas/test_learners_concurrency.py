@@ -4,7 +4,6 @@ courses at once is counted once, and many people of one region lose no
 count."""
 
 import random
-import threading
 import time
 
 from lms.courses import services as courses
@@ -12,6 +11,7 @@ from lms.courses.models import Course
 from lms.extensions import db
 from lms.people.models import Person
 from lms.quotas import learners
+from tests.concurrency import run_at_once
 from tests.quotas.test_learners import assert_kept_equals_reference, stored
 
 PEOPLE = 5
@@ -56,27 +56,11 @@ def test_concurrent_enrolments_keep_the_people_in_training_exact(make_committed_
     monkeypatch.setattr(learners, "_states", slow_states)
     enrolments = [(seeded["people"][0], course_id) for course_id in seeded["courses"]]  # one person, two courses
     enrolments += [(person_id, seeded["courses"][0]) for person_id in seeded["people"][1:]]
-    barrier = threading.Barrier(len(enrolments))
-    errors = []
 
     def enrol(person_id, course_id):
-        with app.app_context():
-            try:
-                barrier.wait(30)
-                courses.enrol(db.session.get(Person, person_id), db.session.get(Course, course_id), by=None)
-                db.session.commit()
-            except Exception as error:  # reported below
-                errors.append(error)
-                db.session.rollback()
-            finally:
-                db.session.remove()
+        return lambda: courses.enrol(db.session.get(Person, person_id), db.session.get(Course, course_id), by=None)
 
-    threads = [threading.Thread(target=enrol, args=pair) for pair in enrolments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert errors == []
+    assert run_at_once(app, [enrol(*pair) for pair in enrolments]) == []
     with app.app_context():
         assert_kept_equals_reference()
         kept, counts = stored()

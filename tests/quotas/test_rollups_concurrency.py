@@ -3,7 +3,6 @@ transaction, lose no count: the same cells from many writers, and one
 person's first certificate revoked while their next one is issued."""
 
 import random
-import threading
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from lms.extensions import db
 from lms.quotas import rollups
 from lms.quotas.models import Plan
 from tests.certs.conftest import EVIDENCE, add_programmes, meet_requirements
+from tests.concurrency import run_at_once
 from tests.quotas.test_rollups import reference_rows, stored_rows
 
 WRITERS = 6
@@ -77,20 +77,6 @@ def test_concurrent_certificate_writes_lose_no_count(make_committed_app, monkeyp
         return held
 
     monkeypatch.setattr(rollups, "_valid_held", slow_read)
-    barrier = threading.Barrier(WRITERS + 1)
-    errors = []
-
-    def write(action):
-        with app.app_context():
-            try:
-                barrier.wait(30)
-                action()
-                db.session.commit()
-            except Exception as error:  # reported below
-                errors.append(error)
-                db.session.rollback()
-            finally:
-                db.session.remove()
 
     def issue(person_id, code):
         return lambda: certs.issue_certificate(
@@ -104,12 +90,7 @@ def test_concurrent_certificate_writes_lose_no_count(make_committed_app, monkeyp
     # commits second must see the other, or the person is counted 0 or 2 times.
     actions = [revoke_first, issue(seeded["people"][0], "CG-5")]
     actions += [issue(person_id, "CG-4") for person_id in seeded["people"][1:WRITERS]]
-    threads = [threading.Thread(target=write, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert errors == []
+    assert run_at_once(app, actions) == []
     with app.app_context():
         plan = db.session.get(Plan, seeded["plan"])
         assert stored_rows() == reference_rows([plan])

@@ -1,19 +1,29 @@
 """Accounts and their role assignments."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.core.access import ADMIN_DUTIES, Role, Scope
+from lms.core.access import ADMIN_DUTIES, Role, RoleHolder, Scope
 from lms.core.time import utcnow
 from lms.extensions import db
 from lms.regions.models import Institution, Region
 
 
-class User(UserMixin, db.Model):
+class User(RoleHolder, UserMixin, db.Model):
     """A sign-in account. A trainee's personal record lives in ``people``."""
 
     __tablename__ = "users"
@@ -55,18 +65,6 @@ class User(UserMixin, db.Model):
     def roles(self) -> set[str]:
         return {assignment.role for assignment in self.assignments}
 
-    def has_any_role(self, roles: Iterable[str]) -> bool:
-        return not self.roles.isdisjoint(roles)
-
-    @property
-    def is_staff(self) -> bool:
-        return self.has_any_role(Role) and self.roles != {Role.TRAINEE}
-
-    @property
-    def needs_totp(self) -> bool:
-        """Admin duties must use a second factor."""
-        return self.has_any_role(ADMIN_DUTIES)
-
     def scopes(self, roles: Iterable[str]) -> list[Scope]:
         """The scopes this account holds through the given roles."""
         wanted = set(roles)
@@ -75,6 +73,42 @@ class User(UserMixin, db.Model):
     @property
     def scope_user_ids(self) -> set[int]:
         return {self.id}
+
+
+@dataclass(frozen=True)
+class AccountFacts(RoleHolder):
+    """An account as read by a view that checks it itself, in its own
+    statement (``account_columns``): what the session rules and the role
+    check need, without building a ``User``."""
+
+    id: int
+    session_version: int
+    is_active_account: bool
+    must_change_password: bool
+    is_totp_enabled: bool
+    roles: frozenset[str]
+
+    @classmethod
+    def of_row(cls, row) -> "AccountFacts | None":
+        """The facts in a row selected with ``account_columns()``; None when
+        it has no account (no row, or the account does not exist)."""
+        if row is None or row.account_id is None:
+            return None
+        return cls(id=row.account_id, session_version=row.account_session_version,
+                   is_active_account=bool(row.account_is_active), must_change_password=bool(row.account_must_change),
+                   is_totp_enabled=bool(row.account_totp_enabled),
+                   roles=frozenset(row.account_roles.split(",")) if row.account_roles else frozenset())
+
+
+def account_columns() -> list:
+    """The columns ``AccountFacts.of_row`` reads, for a SELECT with ``users``
+    in its FROM; the roles come as one comma-separated string."""
+    roles = (select(func.aggregate_strings(RoleAssignment.role, ","))
+             .where(RoleAssignment.user_id == User.id).scalar_subquery())
+    return [User.id.label("account_id"), User.session_version.label("account_session_version"),
+            User.is_active_account.label("account_is_active"),
+            User.must_change_password.label("account_must_change"),
+            User.is_totp_enabled.label("account_totp_enabled"), roles.label("account_roles")]
 
 
 class RoleAssignment(db.Model):

@@ -6,15 +6,17 @@ admin duties that have not yet set up their second factor, are sent to do so
 before anything else.
 """
 
+from dataclasses import dataclass
 from functools import cache
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from lms.core.access import SIGNED_IN
 from lms.core.time import utcnow
 from lms.extensions import db, login_manager
 
@@ -118,11 +120,25 @@ def _expired(now: float) -> bool:
 
 
 def enforce_session_rules():
-    """before_request: expire idle staff sessions; hold users at required steps."""
-    if not current_user.is_authenticated or request.endpoint == "static":
+    """before_request: expire idle staff sessions; hold users at required steps.
+    Not for a view that checks the account itself: it calls ``admit``."""
+    if request.endpoint == "static" or _checks_account_itself():
         return None
+    if not current_user.is_authenticated:
+        return None
+    return _session_rules(current_user)
+
+
+def _checks_account_itself() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "checks_account_itself", False)
+
+
+def _session_rules(account):
+    """The answer for a signed-in ``account`` (a ``User`` or ``AccountFacts``)
+    that may not go on, or None; renews "last seen"."""
     now = utcnow().timestamp()
-    if current_user.is_staff and _expired(now):
+    if account.is_staff and _expired(now):
         end_session()
         flash(_l("Your session ended after a period without activity. Please sign in again."), "info")
         return redirect(url_for("auth.login"))
@@ -130,10 +146,57 @@ def enforce_session_rules():
         session["seen_at"] = now  # modifies the session: its cookie (and expiry) is renewed
     if request.endpoint in _ALWAYS_REACHABLE:
         return None
-    if current_user.must_change_password:
+    if account.must_change_password:
         flash(_l("Please choose a new password before you go on."), "info")
         return redirect(url_for("auth.change_password"))
-    if current_user.needs_totp and not current_user.is_totp_enabled:
+    if account.needs_totp and not account.is_totp_enabled:
         flash(_l("Administrators must set up a second factor before going on."), "info")
         return redirect(url_for("auth.totp_setup"))
     return None
+
+
+@dataclass(frozen=True)
+class SignedInSession:
+    """Whom the request's session says it is signed in as, before the
+    account is read: for a view declared ``@allow(..., checks_account_itself=True)``,
+    which reads the account (``account_columns``) in its own statement and
+    hands the row to ``admit``."""
+
+    user_id: int
+    session_version: str
+
+    def admit(self, row) -> None:
+        """Answer exactly as the session rules and ``@allow`` would for the
+        account in ``row``, by raising that answer (sign in again, change
+        the password, set up the second factor, 403); return when the
+        request may go on."""
+        from lms.auth.models import AccountFacts
+
+        account = AccountFacts.of_row(row)
+        if (account is None or account.id != self.user_id or str(account.session_version) != self.session_version
+                or not account.is_active_account):
+            abort(login_manager.unauthorized())  # as for a session whose account no longer loads
+        refusal = _session_rules(account)
+        if refusal is not None:
+            abort(refusal)
+        roles = g.view_roles
+        if SIGNED_IN not in roles and not account.has_any_role(roles):
+            abort(403)
+
+    def read_and_admit(self) -> None:
+        """``admit`` with the account read on its own: for a path of the
+        view that does not reach its statement (a malformed request), so
+        that it is answered after the account checks, as any view is."""
+        from lms.auth.models import User, account_columns
+
+        self.admit(db.session.execute(select(*account_columns()).where(User.id == self.user_id)).first())
+
+
+def signed_in_session() -> SignedInSession | None:
+    """The session's account id and version, without loading the account
+    (see ``SignedInSession``); None when not signed in. Flask-Login's session
+    protection runs first, as its own loader runs it."""
+    if login_manager._session_protection_failed():
+        return None
+    user_id, _, version = str(session.get("_user_id") or "").partition(":")
+    return SignedInSession(int(user_id), version) if user_id.isdigit() else None

@@ -9,6 +9,7 @@ other cities' data cannot be probed. A view without a declaration is refused
 """
 
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
@@ -53,8 +54,34 @@ class Scope:
     everything: bool = False
 
 
-def allow(*roles: str) -> Callable:
-    """Declare who may use a view: role names, ``PUBLIC`` or ``SIGNED_IN``."""
+class RoleHolder:
+    """What an account's roles imply, for anything with a ``roles`` set: the
+    ``User`` loaded for a request, and the account facts a view that checks
+    the account itself reads in its own statement."""
+
+    roles: AbstractSet[str]
+
+    def has_any_role(self, roles: Iterable[str]) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has_any_role(Role) and self.roles != {Role.TRAINEE}
+
+    @property
+    def needs_totp(self) -> bool:
+        """Admin duties must use a second factor."""
+        return self.has_any_role(ADMIN_DUTIES)
+
+
+def allow(*roles: str, checks_account_itself: bool = False) -> Callable:
+    """Declare who may use a view: role names, ``PUBLIC`` or ``SIGNED_IN``.
+
+    ``checks_account_itself``: for the busiest request only (the study
+    heartbeat). The account is then not loaded before the view; the view
+    reads it in its own statement and must pass it to
+    ``lms.auth.session.SignedInSession.admit``, which answers exactly as the
+    session rules and this role check would."""
     allowed = frozenset(roles)
     if not allowed:
         raise ValueError("allow() needs at least one role")
@@ -62,7 +89,7 @@ def allow(*roles: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if PUBLIC not in allowed:
+            if PUBLIC not in allowed and not checks_account_itself:
                 if not current_user.is_authenticated:
                     return login_manager.unauthorized()
                 if SIGNED_IN not in allowed and not current_user.has_any_role(allowed):
@@ -71,6 +98,7 @@ def allow(*roles: str) -> Callable:
             return view(*args, **kwargs)
 
         wrapped.allowed_roles = allowed
+        wrapped.checks_account_itself = checks_account_itself
         return wrapped
 
     return decorator

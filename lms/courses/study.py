@@ -36,6 +36,7 @@ that also enrols the learner (on a public course) commits durably, like
 everything else. SQLite is unchanged.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -90,22 +91,27 @@ class NoPersonRecord(PermissionError):
 
 
 def record_heartbeat_of_user(user_id: int, lesson_id: int, *, idle_seconds: int,
+                             admit: Callable[[Row | None], None] | None = None,
                              now: datetime | None = None) -> Heartbeat:
-    """The heartbeat endpoint's service: credit the signed-in account's person
-    for a beat on a lesson, under the rules above.
+    """The heartbeat endpoint's service: credit the account's person for a
+    beat on a lesson, under the rules above.
 
-    The person, the access check (enrolled, or a public course, which enrols
-    on first use) and the rules' state come in one read. Raises
-    ``NoPersonRecord`` or ``LessonNotOpen``. The transaction commits
-    asynchronously on PostgreSQL (the durability contract above) unless the
-    beat enrolled the person."""
+    The account, the person, the access check (enrolled, or a public course,
+    which enrols on first use) and the rules' state come in one read.
+    ``admit`` is called with that row (None: no such account) before
+    anything else and refuses by raising: the endpoint's account check
+    (``SignedInSession.admit``); leave it out only when the caller has
+    checked the account. Raises ``NoPersonRecord`` or ``LessonNotOpen``. The
+    transaction commits asynchronously on PostgreSQL (the durability
+    contract above) unless the beat enrolled the person."""
     connection = db.session.connection()
     postgres = connection.dialect.name == "postgresql"
     read = writes.STATE_OF_USER_COMMITTING_ASYNCHRONOUSLY if postgres else writes.STATE_OF_USER
     state = connection.execute(read, {"user_id": user_id, "lesson_id": lesson_id}).first()
-    if state is None:
-        lesson_open = db.session.scalar(select(Lesson.is_active).where(Lesson.id == lesson_id))
-        raise NoPersonRecord() if lesson_open else LessonNotOpen()
+    if admit is not None:
+        admit(state)
+    if state is None or state.person_id is None:
+        raise NoPersonRecord() if state is not None and state.lesson_active else LessonNotOpen()
     if not state.lesson_active:
         raise LessonNotOpen()
     if state.enrolment_id is None:

@@ -14,9 +14,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Connection, Row, and_, bindparam, exists, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    outerjoin,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
+from lms.auth.models import User, account_columns
 from lms.courses.models import (
     Course,
     CourseEnrolment,
@@ -45,10 +58,11 @@ class Progress(NamedTuple):
     completed_at: datetime | None
 
 
-def _state_query(whose):
-    """Everything the rules read, in one round trip: a row per person (none
-    when the person or the lesson does not exist); the clock's, the progress's
-    and the enrolment's columns are NULL while those rows do not exist."""
+def _state_query(base, whose):
+    """Everything the rules read, in one round trip: one row (none when
+    ``base``'s row does not exist); the columns of whatever does not exist
+    (the person, the lesson, the clock, the progress, the enrolment) are
+    NULL."""
     return (
         select(Person.id.label("person_id"), Lesson.minutes, Lesson.course_id,
                Lesson.is_active.label("lesson_active"), Course.is_public, Course.is_active.label("course_active"),
@@ -56,9 +70,9 @@ def _state_query(whose):
                StudyClock.version, StudyClock.lesson_id.label("clock_lesson_id"), StudyClock.interval_id,
                StudyClock.last_beat_at, LessonProgress.id.label("progress_id"), LessonProgress.credited_seconds,
                LessonProgress.completed_at)
-        .select_from(Person)
-        .join(Lesson, Lesson.id == bindparam("lesson_id"))
-        .join(Course, Course.id == Lesson.course_id)
+        .select_from(base)
+        .outerjoin(Lesson, Lesson.id == bindparam("lesson_id"))
+        .outerjoin(Course, Course.id == Lesson.course_id)
         .outerjoin(CourseEnrolment, and_(CourseEnrolment.person_id == Person.id,
                                          CourseEnrolment.course_id == Lesson.course_id))
         .outerjoin(StudyClock, StudyClock.person_id == Person.id)
@@ -68,8 +82,12 @@ def _state_query(whose):
     )
 
 
-STATE_OF_USER = _state_query(Person.user_id == bindparam("user_id"))
-STATE_OF_PERSON = _state_query(Person.id == bindparam("person_id"))
+STATE_OF_PERSON = _state_query(Person, Person.id == bindparam("person_id"))
+# The heartbeat endpoint's read: the signed-in account (for the session rules
+# and the role check, ``lms.auth.session.SignedInSession.admit``), its person
+# and the state, in one round trip.
+STATE_OF_USER = _state_query(outerjoin(User, Person, Person.user_id == User.id),
+                             User.id == bindparam("user_id")).add_columns(*account_columns())
 # The same, also making this transaction's commit asynchronous (PostgreSQL's
 # SET LOCAL as a function, so that it costs no round trip of its own).
 STATE_OF_USER_COMMITTING_ASYNCHRONOUSLY = STATE_OF_USER.add_columns(

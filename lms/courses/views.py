@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from lms.auth.session import signed_in_session
 from lms.core.access import Role, allow, get_in_scope_or_404
 from lms.core.pagination import paginate
 from lms.core.vocabulary import AUDIENCES, FUNCTIONAL_AREAS
@@ -26,7 +27,7 @@ from lms.courses import export, person_section, queries, services, study  # noqa
 from lms.courses.forms import EnrolForm, QuizForm
 from lms.courses.models import Lesson
 from lms.courses.quiz import QuizIncomplete, grade_quiz
-from lms.extensions import db
+from lms.extensions import db, login_manager
 from lms.people.models import Person
 from lms.people.queries import person_of_user
 
@@ -149,15 +150,24 @@ def submit_quiz(slug: str, lesson_slug: str):
 
 
 @bp.post("/study/heartbeat")
-@allow(*_LEARNERS)
+@allow(*_LEARNERS, checks_account_itself=True)
 def heartbeat():
-    """JSON: {lesson_id, idle_seconds}. CSRF token in the X-CSRFToken header."""
+    """JSON: {lesson_id, idle_seconds}. CSRF token in the X-CSRFToken header.
+
+    The busiest request of the application: the account is not loaded
+    before the view but read with the beat's state, in the same statement,
+    and checked there by the same rules (``SignedInSession.admit``)."""
+    signed_in = signed_in_session()
+    if signed_in is None:
+        return login_manager.unauthorized()
     data = request.get_json(silent=True) or {}
     lesson_id, idle = data.get("lesson_id"), data.get("idle_seconds", 0)
     if not isinstance(lesson_id, int) or not isinstance(idle, int | float):
+        signed_in.read_and_admit()
         return jsonify(error="lesson_id and idle_seconds are required"), 400
     try:
-        beat = study.record_heartbeat_of_user(current_user.id, lesson_id, idle_seconds=int(idle))
+        beat = study.record_heartbeat_of_user(signed_in.user_id, lesson_id, idle_seconds=int(idle),
+                                              admit=signed_in.admit)
     except study.NoPersonRecord:
         abort(403)
     except study.LessonNotOpen:

@@ -65,7 +65,7 @@ def _init_extensions(app: Flask) -> None:
     from lms.core.access import refuse_undeclared_views
     from lms.core.database import configure_sqlite
     from lms.core.preferences import current_language
-    from lms.core.replica import REPLICA
+    from lms.core.replica import REPLICA, watch_replica
     from lms.extensions import babel, cache, csrf, db, limiter, migrate
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -79,6 +79,8 @@ def _init_extensions(app: Flask) -> None:
     db.metadatas.pop(REPLICA, None)
     with app.app_context():
         configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        if REPLICA in db.engines:
+            watch_replica(db.engines[REPLICA])
     migrate.init_app(app, db, render_as_batch=True, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=current_language)

@@ -15,26 +15,66 @@ the primary, as without a replica:
 
 A replica lags its primary by the time it takes to stream the last commits
 (well under a second on one network); figures read from it are that old.
+
+A replica that fails (down, unreachable, restarting) does not take the
+dashboard with it: the view runs again on the primary, and for
+``REPLICA_REST_SECONDS`` marked views read the primary before the replica
+is tried again. Give the replica's URL a ``connect_timeout`` so that an
+unreachable host fails in seconds.
 """
 
+import logging
+import time
 from functools import wraps
 
 from flask import g, has_request_context
 from flask_sqlalchemy.session import Session
-from sqlalchemy import Select
+from sqlalchemy import Engine, Select, event
+from sqlalchemy.exc import DBAPIError
 
 REPLICA = "replica"  # the bind key of LMS_DATABASE_REPLICA_URL's engine
+REPLICA_REST_SECONDS = 30
+
+log = logging.getLogger(__name__)
+_resting_until = [0.0]  # this process's: when a failed replica may be tried again (on _clock)
+_clock = time.monotonic
 
 
 def reads_replica(view):
-    """Mark a view that only reads: its plain SELECTs may go to the replica."""
+    """Mark a view that only reads: its plain SELECTs may go to the replica.
+    When the replica fails, the view runs again on the primary (safe: it
+    only reads)."""
 
     @wraps(view)
     def marked(*args, **kwargs):
+        if _clock() < _resting_until[0]:
+            return view(*args, **kwargs)
         g.reads_replica = True
-        return view(*args, **kwargs)
+        try:
+            return view(*args, **kwargs)
+        except DBAPIError as error:
+            if not g.pop("replica_failed", False):
+                raise
+            log.warning("read replica failed (%s): reading the primary for %d s",
+                        type(error.orig).__name__, REPLICA_REST_SECONDS)
+            _resting_until[0] = _clock() + REPLICA_REST_SECONDS
+            from lms.extensions import db  # here: lms.extensions imports this module
+
+            db.session.rollback()
+            g.reads_replica = False
+            return view(*args, **kwargs)
 
     return marked
+
+
+def watch_replica(engine: Engine) -> None:
+    """Note, for ``reads_replica``, an error of the replica's engine
+    (connecting included) in the request that met it."""
+
+    @event.listens_for(engine, "handle_error")
+    def failed(_context) -> None:
+        if has_request_context():
+            g.replica_failed = True
 
 
 class RoutingSession(Session):

@@ -105,3 +105,39 @@ def test_the_dashboard_reads_the_replica_and_signs_in_on_the_primary(routed_app,
     ran[REPLICA].clear()
     assert client.get("/").status_code == 200  # an unmarked page
     assert ran[REPLICA] == []
+
+
+def test_a_replica_that_fails_leaves_the_dashboard_on_the_primary(routed_app, committed_database, tmp_path,
+                                                                  monkeypatch, caplog):
+    from lms.auth import services as accounts
+    from lms.core import replica
+    from lms.regions.queries import region_by_code
+    from lms.regions.services import import_regions
+
+    monkeypatch.setattr(replica, "_resting_until", [0.0])
+    app = routed_app(f"sqlite:///{tmp_path / 'no-such-folder' / 'replica.db'}")  # cannot be opened
+    with app.app_context():
+        import_regions(REGION_TREE)
+        user = accounts.create_user(username="sjz-civil", display_name="省民政厅", password=PASSWORD)
+        accounts.assign_role(user, Role.CIVIL_AFFAIRS, by=None, region=region_by_code("130000"))
+        plan = Plan(**_plan("now"))
+        db.session.add(plan)
+        db.session.flush()
+        rollups.rebuild(plan)
+        db.session.commit()
+        db.session.remove()
+        tried = []
+        event.listen(db.engines[REPLICA], "handle_error", lambda context: tried.append(context))
+    client = app.test_client()
+    assert client.post("/login", data={"username": "sjz-civil", "password": PASSWORD}).status_code == 302
+
+    response = client.get("/quotas/regions/130000?plan=now")
+    assert response.status_code == 200 and "now指标" in response.get_data(as_text=True)
+    assert len(tried) == 1 and "read replica failed" in caplog.text
+    assert client.get("/quotas/regions/130000?plan=now").status_code == 200
+    assert len(tried) == 1  # resting: not tried again at once
+
+    later = replica._clock() + replica.REPLICA_REST_SECONDS + 1
+    monkeypatch.setattr(replica, "_clock", lambda: later)
+    assert client.get("/quotas/regions/130000?plan=now").status_code == 200
+    assert len(tried) == 2  # tried again after the rest, and answered from the primary again

@@ -68,24 +68,30 @@ def test_plain_selects_of_a_marked_request_go_to_the_replica_until_it_writes(rou
         db.session.remove()
 
 
-def test_the_dashboard_reads_the_replica_and_signs_in_on_the_primary(routed_app, committed_database):
+def _province_official_and_plan() -> None:
+    """The regions, a provincial civil-affairs account (sjz-civil) and a
+    kept plan "now", committed."""
     from lms.auth import services as accounts
     from lms.regions.queries import region_by_code
     from lms.regions.services import import_regions
 
+    import_regions(REGION_TREE)
+    user = accounts.create_user(username="sjz-civil", display_name="省民政厅", password=PASSWORD)
+    accounts.assign_role(user, Role.CIVIL_AFFAIRS, by=None, region=region_by_code("130000"))
+    plan = Plan(**_plan("now"))
+    db.session.add(plan)
+    db.session.flush()
+    rollups.rebuild(plan)
+    db.session.commit()
+    db.session.remove()
+
+
+def test_the_dashboard_reads_the_replica_and_signs_in_on_the_primary(routed_app, committed_database):
     # The replica is the same database through its own engine: the figures
     # are the same, and each statement says which engine ran it.
     app = routed_app(committed_database)
     with app.app_context():
-        import_regions(REGION_TREE)
-        user = accounts.create_user(username="sjz-civil", display_name="省民政厅", password=PASSWORD)
-        accounts.assign_role(user, Role.CIVIL_AFFAIRS, by=None, region=region_by_code("130000"))
-        plan = Plan(**_plan("now"))
-        db.session.add(plan)
-        db.session.flush()
-        rollups.rebuild(plan)
-        db.session.commit()
-        db.session.remove()
+        _province_official_and_plan()
         ran = {None: [], REPLICA: []}
         for key in ran:
             event.listen(db.engines[key], "before_cursor_execute",
@@ -109,23 +115,12 @@ def test_the_dashboard_reads_the_replica_and_signs_in_on_the_primary(routed_app,
 
 def test_a_replica_that_fails_leaves_the_dashboard_on_the_primary(routed_app, committed_database, tmp_path,
                                                                   monkeypatch, caplog):
-    from lms.auth import services as accounts
     from lms.core import replica
-    from lms.regions.queries import region_by_code
-    from lms.regions.services import import_regions
 
     monkeypatch.setattr(replica, "_resting_until", [0.0])
     app = routed_app(f"sqlite:///{tmp_path / 'no-such-folder' / 'replica.db'}")  # cannot be opened
     with app.app_context():
-        import_regions(REGION_TREE)
-        user = accounts.create_user(username="sjz-civil", display_name="省民政厅", password=PASSWORD)
-        accounts.assign_role(user, Role.CIVIL_AFFAIRS, by=None, region=region_by_code("130000"))
-        plan = Plan(**_plan("now"))
-        db.session.add(plan)
-        db.session.flush()
-        rollups.rebuild(plan)
-        db.session.commit()
-        db.session.remove()
+        _province_official_and_plan()
         tried = []
         event.listen(db.engines[REPLICA], "handle_error", lambda context: tried.append(context))
     client = app.test_client()
